@@ -1,0 +1,239 @@
+//! The curated entity dictionary: entities, their kinds and aliases, loaded from
+//! `dictionaries/` and validated before anything else runs.
+
+mod load;
+
+pub use load::{from_str, load};
+
+use crate::error::Location;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+/// What an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A real person.
+    Person,
+    /// Any organisation: company, lab, university, agency, media.
+    Company,
+    /// An AI model or a named product, system, chip, library, dataset, benchmark or project.
+    Model,
+    /// A named technical or scientific idea.
+    Concept,
+}
+
+impl Kind {
+    /// All kinds, in display order.
+    pub const ALL: [Kind; 4] = [Kind::Person, Kind::Company, Kind::Model, Kind::Concept];
+
+    /// The lowercase name used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Person => "person",
+            Kind::Company => "company",
+            Kind::Model => "model",
+            Kind::Concept => "concept",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Kind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "person" | "people" | "persons" => Ok(Kind::Person),
+            "company" | "companies" | "organization" | "organisation" | "org" => {
+                Ok(Kind::Company)
+            }
+            "model" | "models" | "product" => Ok(Kind::Model),
+            "concept" | "concepts" => Ok(Kind::Concept),
+            _ => Err(format!(
+                "unknown kind {s:?}; expected one of person, company, model, concept"
+            )),
+        }
+    }
+}
+
+/// Index of an entity in its [`Dictionary`]. Entities are sorted by their string id, so the
+/// same dictionary always gives the same indices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntityId(pub u32);
+
+impl EntityId {
+    /// As a `usize` index.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One way of writing an entity's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    /// The alias as written in the dictionary.
+    pub text: String,
+    /// Matched case-sensitively.
+    pub exact: bool,
+    /// Counted only when the entry confirms the entity otherwise (see [`Entity::context`]).
+    pub weak: bool,
+    /// Where the alias is defined.
+    pub location: Location,
+}
+
+/// A person, organisation, model or concept the notes can mention.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    /// Stable ASCII id (a slug), used in every export.
+    pub id: String,
+    /// Canonical name, used as the label.
+    pub name: String,
+    /// What it is.
+    pub kind: Kind,
+    /// Every alias, the name first.
+    pub aliases: Vec<Alias>,
+    /// Entities whose strong mention in the same entry confirms a weak alias.
+    pub context: Vec<EntityId>,
+    /// Phrases that veto a match where they occur.
+    pub guards: Vec<String>,
+    /// Where the entity is defined.
+    pub location: Location,
+}
+
+/// All entities, sorted by id.
+#[derive(Debug, Clone, Default)]
+pub struct Dictionary {
+    entities: Vec<Entity>,
+    by_id: BTreeMap<String, EntityId>,
+}
+
+impl Dictionary {
+    /// Builds a dictionary from entities with distinct ids (sorted here).
+    pub(crate) fn from_sorted(entities: Vec<Entity>) -> Self {
+        let by_id = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), EntityId(i as u32)))
+            .collect();
+        Dictionary { entities, by_id }
+    }
+
+    /// All entities, sorted by id.
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// The entity behind an id.
+    pub fn get(&self, id: EntityId) -> &Entity {
+        &self.entities[id.index()]
+    }
+
+    /// Looks an entity up by its string id.
+    pub fn by_id(&self, id: &str) -> Option<EntityId> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Number of entities.
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// True when there are no entities.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    /// Number of aliases over all entities.
+    pub fn alias_count(&self) -> usize {
+        self.entities.iter().map(|e| e.aliases.len()).sum()
+    }
+
+    /// Resolves a name typed by the user: an id, the name or any alias, ignoring case and
+    /// full-width forms.
+    pub fn resolve(&self, query: &str) -> Option<EntityId> {
+        let q = crate::text::fold_alias(query).to_lowercase();
+        if q.is_empty() {
+            return None;
+        }
+        if let Some(id) = self.by_id(&q) {
+            return Some(id);
+        }
+        // Prefer an entity whose name matches over one where only an alias does.
+        let mut alias_hit = None;
+        for (i, e) in self.entities.iter().enumerate() {
+            for (k, a) in e.aliases.iter().enumerate() {
+                if crate::text::fold_alias(&a.text).to_lowercase() == q {
+                    if k == 0 {
+                        return Some(EntityId(i as u32));
+                    }
+                    alias_hit.get_or_insert(EntityId(i as u32));
+                }
+            }
+        }
+        alias_hit
+    }
+
+    /// Up to `n` entity names close to `query`, for "did you mean" hints.
+    pub fn suggest(&self, query: &str, n: usize) -> Vec<String> {
+        let q = crate::text::fold_alias(query).to_lowercase();
+        let mut scored: Vec<(usize, &str)> = Vec::new();
+        for e in &self.entities {
+            let best = e
+                .aliases
+                .iter()
+                .map(|a| {
+                    let a = a.text.to_lowercase();
+                    if !q.is_empty() && (a.contains(&q) || q.contains(&a)) {
+                        0
+                    } else {
+                        edit_distance(&q, &a)
+                    }
+                })
+                .min()
+                .unwrap_or(usize::MAX);
+            let limit = (q.chars().count() / 3).max(2);
+            if best <= limit {
+                scored.push((best, &e.name));
+            }
+        }
+        scored.sort();
+        scored.dedup_by(|a, b| a.1 == b.1);
+        scored.into_iter().take(n).map(|(_, s)| s.to_string()).collect()
+    }
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let sub = prev[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("openai", "openia"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("hinton", "hiton"), 1);
+    }
+}
