@@ -1,0 +1,76 @@
+//! Entries x matcher -> mentions: every place an entry names an entity, with its audit
+//! trail (alias, line, span, rule), after weak aliases are confirmed or dropped.
+
+use crate::dictionary::{Dictionary, EntityId};
+use crate::matcher::{Hit, Matcher, Rule};
+use crate::notes::{Entry, SourceFile};
+
+/// One place where an entry names an entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// The entity.
+    pub entity: EntityId,
+    /// Index of the alias in the entity's alias list.
+    pub alias: usize,
+    /// 1-based line in the file.
+    pub line: usize,
+    /// Byte range in the file's text, as written (full-width letters, bold markers and all).
+    pub start: usize,
+    /// End of the byte range.
+    pub end: usize,
+    /// The top-level block of the entry the line belongs to (0 = header).
+    pub group: u32,
+    /// The matching rule that accepted it.
+    pub rule: Rule,
+    /// Matched through a weak alias, confirmed by the entry.
+    pub weak: bool,
+}
+
+/// Finds the mentions of one entry. Weak aliases are kept only when the same entry has a
+/// strong mention of their entity or of one of its context entities.
+pub fn entry_mentions(
+    entry: &Entry,
+    file: &SourceFile,
+    matcher: &Matcher,
+    dict: &Dictionary,
+) -> Vec<Mention> {
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut out = Vec::new();
+    for line in &entry.lines {
+        hits.clear();
+        matcher.find(file.slice(&line.span), &mut hits);
+        out.extend(hits.iter().map(|h| Mention {
+            entity: h.entity,
+            alias: h.alias,
+            line: line.number,
+            start: line.span.start + h.start,
+            end: line.span.start + h.end,
+            group: line.group,
+            rule: h.rule,
+            weak: h.weak,
+        }));
+    }
+    if out.iter().any(|m| m.weak) {
+        let mut strong: Vec<EntityId> = out.iter().filter(|m| !m.weak).map(|m| m.entity).collect();
+        strong.sort_unstable();
+        strong.dedup();
+        let confirmed = |id: EntityId| {
+            strong.binary_search(&id).is_ok()
+                || dict
+                    .get(id)
+                    .context
+                    .iter()
+                    .any(|c| strong.binary_search(c).is_ok())
+        };
+        out.retain(|m| !m.weak || confirmed(m.entity));
+    }
+    out
+}
+
+/// The distinct entities of a list of mentions, sorted.
+pub fn entities_of(mentions: &[Mention]) -> Vec<EntityId> {
+    let mut ids: Vec<EntityId> = mentions.iter().map(|m| m.entity).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
