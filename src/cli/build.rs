@@ -1,0 +1,120 @@
+//! `build`, `render` and `dict check`.
+
+use super::args::{BuildArgs, InputArgs, RenderArgs};
+use super::{print_warnings, resolve, CliError, Outcome};
+use notegraph::dictionary;
+use notegraph::output::{self, OutputOptions, DEFAULT_IMAGE_TOP};
+use notegraph::render::{Engine, ImageFormat};
+use notegraph::workspace::Workspace;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
+    let started = Instant::now();
+    let ws = Workspace::build(&a.input.options())?;
+    print_warnings(&ws);
+    let around = a.prune.around.as_deref().map(|n| resolve(&ws, n)).transpose()?;
+    let prune = a.prune.prune(around);
+    let image_prune = if a.prune.is_set() {
+        prune.clone()
+    } else {
+        notegraph::graph::Prune {
+            top: Some(DEFAULT_IMAGE_TOP),
+            ..prune.clone()
+        }
+    };
+    let written = output::write_outputs(
+        &ws,
+        &OutputOptions {
+            dir: a.out.clone(),
+            prune,
+            image_prune,
+            format: ImageFormat::Svg,
+            engine: Engine::Sfdp,
+            image: !a.no_image,
+        },
+    )?;
+    if let Some(why) = &written.image_skipped {
+        eprintln!("note: {why}");
+    }
+    let elapsed = started.elapsed();
+    let linked = ws.mentions.iter().filter(|m| !m.is_empty()).count();
+    let mut out = io::stdout().lock();
+    if a.json {
+        let summary = serde_json::json!({
+            "files": ws.files.len(),
+            "notes": ws.entries.len(),
+            "notes_linked": linked,
+            "entities": written.selection.nodes.len(),
+            "mentions": ws.mention_count(),
+            "edges": written.selection.edges.len(),
+            "warnings": ws.warnings.len(),
+            "written": written.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+            "millis": elapsed.as_millis() as u64,
+        });
+        writeln!(out, "{summary}")?;
+    } else {
+        writeln!(
+            out,
+            "{} notes in {} files ({} linked), {} entities, {} mentions, {} edges, {} warnings in {:.0?}",
+            ws.entries.len(),
+            ws.files.len(),
+            linked,
+            written.selection.nodes.len(),
+            ws.mention_count(),
+            written.selection.edges.len(),
+            ws.warnings.len(),
+            elapsed
+        )?;
+        for f in &written.files {
+            writeln!(out, "wrote {}", f.display())?;
+        }
+    }
+    Ok(Outcome::Found)
+}
+
+pub fn render(a: &RenderArgs) -> Result<Outcome, CliError> {
+    let ws = Workspace::build(&a.input.options())?;
+    print_warnings(&ws);
+    let around = a.prune.around.as_deref().map(|n| resolve(&ws, n)).transpose()?;
+    let mut prune = a.prune.prune(around);
+    if !a.prune.is_set() {
+        prune.top = Some(DEFAULT_IMAGE_TOP);
+    }
+    let sel = ws.graph.prune(&prune);
+    let format: ImageFormat = a.format.into();
+    let path = a
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(format!("graph.{}", format.extension())));
+    output::render_to(&ws, &sel, &path, format, a.layout.into())?;
+    writeln!(
+        io::stdout().lock(),
+        "wrote {} ({} entities, {} edges)",
+        path.display(),
+        sel.nodes.len(),
+        sel.edges.len()
+    )?;
+    Ok(Outcome::Found)
+}
+
+pub fn dict_check(a: &InputArgs) -> Result<Outcome, CliError> {
+    let opts = a.options();
+    let dict = dictionary::load(&opts.dicts)?;
+    let mut counts = [0usize; 4];
+    for e in dict.entities() {
+        counts[e.kind as usize] += 1;
+    }
+    writeln!(
+        io::stdout().lock(),
+        "ok: {} entities ({} people, {} companies, {} models, {} concepts), {} aliases",
+        dict.len(),
+        counts[0],
+        counts[1],
+        counts[2],
+        counts[3],
+        dict.alias_count()
+    )?;
+    Ok(Outcome::Found)
+}

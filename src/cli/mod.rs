@@ -1,0 +1,94 @@
+//! The binary: parse arguments, call the library, print, map the outcome to an exit code.
+
+mod args;
+mod build;
+
+use args::{Cli, Command, DictCommand};
+use clap::Parser;
+use notegraph::dictionary::EntityId;
+use notegraph::error::Error;
+use notegraph::workspace::Workspace;
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+/// What a command found.
+pub enum Outcome {
+    /// Something was found or done: exit 0.
+    Found,
+    /// The query found nothing: exit 1.
+    Nothing,
+}
+
+/// Errors of the binary: the library's, or a failed write to stdout.
+pub enum CliError {
+    /// A library error: exit 2 with its message.
+    Lib(Error),
+    /// Writing to stdout failed.
+    Io(io::Error),
+}
+
+impl From<Error> for CliError {
+    fn from(e: Error) -> Self {
+        CliError::Lib(e)
+    }
+}
+
+impl From<io::Error> for CliError {
+    fn from(e: io::Error) -> Self {
+        CliError::Io(e)
+    }
+}
+
+/// Runs the command line and turns the result into the documented exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(Outcome::Found) => ExitCode::SUCCESS,
+        Ok(Outcome::Nothing) => ExitCode::from(1),
+        // `notegraph notes OpenAI | head -1` closes the pipe early; that is not an error.
+        Err(CliError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(CliError::Io(e)) => {
+            eprintln!("error: cannot write output: {e}");
+            ExitCode::from(2)
+        }
+        Err(CliError::Lib(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<Outcome, CliError> {
+    match cli.command {
+        Command::Build(a) => build::build(&a),
+        Command::Render(a) => build::render(&a),
+        Command::Dict(DictCommand::Check(a)) => build::dict_check(&a),
+    }
+}
+
+/// Prints warnings about damaged notes to stderr, one per line.
+pub fn print_warnings(ws: &Workspace) {
+    let mut err = io::stderr().lock();
+    for w in &ws.warnings {
+        let _ = writeln!(err, "warning: {w}");
+    }
+}
+
+/// Resolves a name typed by the user, or explains what it could have meant.
+pub fn resolve(ws: &Workspace, name: &str) -> Result<EntityId, Error> {
+    ws.dictionary.resolve(name).ok_or_else(|| {
+        let hints = ws.dictionary.suggest(name, 5);
+        let hint = if hints.is_empty() {
+            "check the spelling, or add the entity to dictionaries/".to_string()
+        } else {
+            format!("did you mean {}?", hints.join(", "))
+        };
+        Error::query(format!("unknown entity {name:?}"), hint)
+    })
+}

@@ -1,0 +1,72 @@
+//! Exports of the graph, one module per format behind one small trait. Exporters write to
+//! any `io::Write`; paths, atomic writes and rendering belong to the caller.
+
+pub mod dot;
+pub mod gexf;
+pub mod json;
+
+use crate::graph::Selection;
+use crate::notes::Date;
+use crate::workspace::Workspace;
+use std::io;
+
+/// A graph file format.
+pub trait Exporter {
+    /// File extension, without the dot.
+    fn extension(&self) -> &'static str;
+    /// Writes the selected part of the graph.
+    fn write(&self, ws: &Workspace, sel: &Selection, out: &mut dyn io::Write) -> io::Result<()>;
+}
+
+/// Colour of each kind, as RGB: also the legend in the README.
+pub fn kind_color(kind: crate::dictionary::Kind) -> (u8, u8, u8) {
+    use crate::dictionary::Kind::*;
+    match kind {
+        Person => (66, 133, 244),
+        Company => (219, 68, 55),
+        Model => (244, 160, 0),
+        Concept => (15, 157, 88),
+    }
+}
+
+/// Merges sorted distinct days into runs of consecutive days: `[(start, end)]`.
+pub fn day_runs(days: &[Date]) -> Vec<(Date, Date)> {
+    let mut runs: Vec<(Date, Date)> = Vec::new();
+    for &d in days {
+        match runs.last_mut() {
+            Some(r) if r.1.succ() == d => r.1 = d,
+            _ => runs.push((d, d)),
+        }
+    }
+    runs
+}
+
+/// Removes characters XML 1.0 and Graphviz cannot carry (C0 controls other than tab, newline
+/// and carriage return, and the non-characters U+FFFE/U+FFFF).
+pub fn strip_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}' || c == '\u{7F}';
+    if s.chars().any(bad) {
+        s.chars().filter(|&c| !bad(c)).collect::<String>().into()
+    } else {
+        s.into()
+    }
+}
+
+/// Rounds for output, so tiny floating-point noise never shows in a file.
+pub fn round(x: f64, digits: i32) -> f64 {
+    let p = 10f64.powi(digits);
+    let r = (x * p).round() / p;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consecutive_days_merge_across_month_ends() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        let runs = day_runs(&[d("2024-01-30"), d("2024-01-31"), d("2024-02-01"), d("2024-02-03")]);
+        assert_eq!(runs, [(d("2024-01-30"), d("2024-02-01")), (d("2024-02-03"), d("2024-02-03"))]);
+    }
+}

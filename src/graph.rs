@@ -1,0 +1,669 @@
+//! The co-mention graph (petgraph) and its analytics: weights, association measures,
+//! weighted PageRank, Louvain communities, a force-directed layout, pruning and paths.
+//! `petgraph` types never leave this module: nodes and edges are addressed by their
+//! position in the sorted [`CoMentionGraph::nodes`] and [`CoMentionGraph::edges`] lists.
+
+use crate::dictionary::{EntityId, Kind};
+use crate::notes::Date;
+use petgraph::graph::{NodeIndex, UnGraph};
+use std::collections::{BTreeSet, HashMap};
+
+/// What counts as "mentioned together".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// Anywhere in the same entry.
+    #[default]
+    Entry,
+    /// In the same top-level bullet (with its nested bullets); the header joins every bullet.
+    Bullet,
+}
+
+/// What the graph needs to know about one entry.
+#[derive(Debug, Clone)]
+pub struct EntryFacts {
+    /// The entry's date.
+    pub date: Option<Date>,
+    /// `(entity, group)` for every mention; group 0 is the header.
+    pub mentions: Vec<(EntityId, u32)>,
+}
+
+/// An entity in the graph with its statistics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The entity.
+    pub entity: EntityId,
+    /// Its kind.
+    pub kind: Kind,
+    /// Number of mentions over all entries.
+    pub mentions: usize,
+    /// Number of entries that mention it.
+    pub notes: usize,
+    /// Distinct dates of the entries that mention it, sorted.
+    pub days: Vec<Date>,
+    /// Number of neighbours.
+    pub degree: usize,
+    /// Sum of the weights of its edges.
+    pub weighted_degree: f64,
+    /// Weighted PageRank (sums to 1 over the graph).
+    pub pagerank: f64,
+    /// Louvain community, numbered from 0 by decreasing size.
+    pub community: u32,
+    /// Layout position.
+    pub x: f64,
+    /// Layout position.
+    pub y: f64,
+}
+
+impl Node {
+    /// First dated mention.
+    pub fn first_seen(&self) -> Option<Date> {
+        self.days.first().copied()
+    }
+
+    /// Last dated mention.
+    pub fn last_seen(&self) -> Option<Date> {
+        self.days.last().copied()
+    }
+}
+
+/// Two entities mentioned together, with the evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    /// Position of one end in the node list (the smaller one).
+    pub source: usize,
+    /// Position of the other end.
+    pub target: usize,
+    /// Number of entries that mention both.
+    pub weight: u32,
+    /// Indices of those entries, ascending.
+    pub entries: Vec<u32>,
+    /// Distinct dates of those entries, sorted.
+    pub days: Vec<Date>,
+    /// weight / (notes(a) + notes(b) - weight).
+    pub jaccard: f64,
+    /// Pointwise mutual information, log2(weight * N / (notes(a) * notes(b))).
+    pub pmi: f64,
+}
+
+/// The co-mention graph of a corpus.
+pub struct CoMentionGraph {
+    nodes: Vec<Node>,
+    edges: Vec<Edge>,
+    graph: UnGraph<(), f64>,
+    entity_pos: HashMap<EntityId, usize>,
+    entry_count: usize,
+}
+
+/// Layout is quadratic per iteration; past this many nodes it is skipped (positions fall
+/// back to a deterministic spiral) so large corpora stay fast.
+pub const LAYOUT_MAX_NODES: usize = 2000;
+
+impl CoMentionGraph {
+    /// Builds the graph and all its analytics. `kinds` gives each entity's kind.
+    pub fn build(entries: &[EntryFacts], scope: Scope, kinds: impl Fn(EntityId) -> Kind) -> Self {
+        let mut node_acc: HashMap<EntityId, (usize, usize, BTreeSet<Date>)> = HashMap::new();
+        let mut edge_acc: HashMap<(EntityId, EntityId), Vec<u32>> = HashMap::new();
+        let mut pairs: Vec<(EntityId, EntityId)> = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            let mut ents: Vec<EntityId> = e.mentions.iter().map(|m| m.0).collect();
+            ents.sort_unstable();
+            ents.dedup();
+            for m in &e.mentions {
+                node_acc.entry(m.0).or_default().0 += 1;
+            }
+            for id in &ents {
+                let acc = node_acc.entry(*id).or_default();
+                acc.1 += 1;
+                if let Some(d) = e.date {
+                    acc.2.insert(d);
+                }
+            }
+            pairs.clear();
+            match scope {
+                Scope::Entry => {
+                    for (k, &a) in ents.iter().enumerate() {
+                        for &b in &ents[k + 1..] {
+                            pairs.push((a, b));
+                        }
+                    }
+                }
+                Scope::Bullet => {
+                    let header: Vec<EntityId> =
+                        e.mentions.iter().filter(|m| m.1 == 0).map(|m| m.0).collect();
+                    let mut groups: Vec<(u32, EntityId)> = e.mentions.clone().into_iter().map(|(a, g)| (g, a)).collect();
+                    groups.sort_unstable();
+                    groups.dedup();
+                    let mut start = 0;
+                    while start < groups.len() {
+                        let g = groups[start].0;
+                        let end = groups[start..].iter().position(|x| x.0 != g).map_or(groups.len(), |p| start + p);
+                        let mut set: Vec<EntityId> = groups[start..end].iter().map(|x| x.1).chain(header.iter().copied()).collect();
+                        set.sort_unstable();
+                        set.dedup();
+                        for (k, &a) in set.iter().enumerate() {
+                            for &b in &set[k + 1..] {
+                                pairs.push((a, b));
+                            }
+                        }
+                        start = end;
+                    }
+                    pairs.sort_unstable();
+                    pairs.dedup();
+                }
+            }
+            for &p in &pairs {
+                edge_acc.entry(p).or_default().push(i as u32);
+            }
+        }
+
+        let mut ids: Vec<EntityId> = node_acc.keys().copied().collect();
+        ids.sort_unstable();
+        let entity_pos: HashMap<EntityId, usize> =
+            ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+        let mut nodes: Vec<Node> = ids
+            .iter()
+            .map(|&id| {
+                let (mentions, notes, days) = node_acc.remove(&id).unwrap_or_default();
+                Node {
+                    entity: id,
+                    kind: kinds(id),
+                    mentions,
+                    notes,
+                    days: days.into_iter().collect(),
+                    degree: 0,
+                    weighted_degree: 0.0,
+                    pagerank: 0.0,
+                    community: 0,
+                    x: 0.0,
+                    y: 0.0,
+                }
+            })
+            .collect();
+        let n_entries = entries.len().max(1) as f64;
+        let mut edges: Vec<Edge> = edge_acc
+            .into_iter()
+            .map(|((a, b), list)| {
+                let (s, t) = (entity_pos[&a], entity_pos[&b]);
+                let w = list.len() as u32;
+                let (na, nb) = (nodes[s].notes as f64, nodes[t].notes as f64);
+                let mut days: Vec<Date> = list.iter().filter_map(|&i| entries[i as usize].date).collect();
+                days.sort_unstable();
+                days.dedup();
+                Edge {
+                    source: s,
+                    target: t,
+                    weight: w,
+                    jaccard: w as f64 / (na + nb - w as f64).max(1.0),
+                    pmi: (w as f64 * n_entries / (na * nb).max(1.0)).log2(),
+                    entries: list,
+                    days,
+                }
+            })
+            .collect();
+        edges.sort_by_key(|e| (e.source, e.target));
+
+        let mut graph = UnGraph::<(), f64>::with_capacity(nodes.len(), edges.len());
+        for _ in &nodes {
+            graph.add_node(());
+        }
+        for e in &edges {
+            graph.add_edge(NodeIndex::new(e.source), NodeIndex::new(e.target), e.weight as f64);
+            for end in [e.source, e.target] {
+                nodes[end].degree += 1;
+                nodes[end].weighted_degree += e.weight as f64;
+            }
+        }
+        let mut g = CoMentionGraph {
+            nodes,
+            edges,
+            graph,
+            entity_pos,
+            entry_count: entries.len(),
+        };
+        let pr = g.weighted_pagerank(0.85, 100, 1e-10);
+        let comm = g.louvain();
+        let pos = g.layout();
+        for (i, n) in g.nodes.iter_mut().enumerate() {
+            n.pagerank = pr[i];
+            n.community = comm[i];
+            (n.x, n.y) = pos[i];
+        }
+        g
+    }
+
+    /// Nodes sorted by entity id.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// Edges sorted by (source, target).
+    pub fn edges(&self) -> &[Edge] {
+        &self.edges
+    }
+
+    /// Number of entries the graph was built from.
+    pub fn entry_count(&self) -> usize {
+        self.entry_count
+    }
+
+    /// Position of an entity in the node list, if it is mentioned at all.
+    pub fn position(&self, entity: EntityId) -> Option<usize> {
+        self.entity_pos.get(&entity).copied()
+    }
+
+    /// Neighbours of a node: (node position, edge position).
+    pub fn neighbours(&self, node: usize) -> Vec<(usize, usize)> {
+        let mut out: Vec<(usize, usize)> = self
+            .graph
+            .edges(NodeIndex::new(node))
+            .map(|e| {
+                use petgraph::visit::EdgeRef;
+                let other = if e.source().index() == node { e.target() } else { e.source() };
+                (other.index(), e.id().index())
+            })
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Number of connected components.
+    pub fn component_count(&self) -> usize {
+        petgraph::algo::connected_components(&self.graph)
+    }
+
+    /// Number of communities.
+    pub fn community_count(&self) -> usize {
+        self.nodes.iter().map(|n| n.community as usize + 1).max().unwrap_or(0)
+    }
+
+    /// The shortest chain of co-mentions from `a` to `b` (fewest hops; among equal chains,
+    /// the heavier first edge). Returns node positions, both ends included.
+    pub fn shortest_path(&self, a: usize, b: usize) -> Option<Vec<usize>> {
+        // Cost: one per hop, minus a small bonus for weight, so ties go to stronger links.
+        let max_w = self.edges.iter().map(|e| e.weight).max().unwrap_or(1) as f64;
+        let (_, path) = petgraph::algo::astar(
+            &self.graph,
+            NodeIndex::new(a),
+            |n| n.index() == b,
+            |e| 1.0 + (1.0 - *e.weight() / max_w) * 1e-3,
+            |_| 0.0,
+        )?;
+        Some(path.into_iter().map(|n| n.index()).collect())
+    }
+
+    /// The edge joining two nodes, if any.
+    pub fn edge_between(&self, a: usize, b: usize) -> Option<usize> {
+        self.graph
+            .find_edge(NodeIndex::new(a), NodeIndex::new(b))
+            .map(|e| e.index())
+    }
+
+    /// Weighted PageRank by power iteration; dangling nodes spread their rank evenly.
+    fn weighted_pagerank(&self, damping: f64, max_iter: usize, tol: f64) -> Vec<f64> {
+        pagerank(self.nodes.len(), &self.adjacency(), damping, max_iter, tol)
+    }
+
+    fn adjacency(&self) -> Vec<Vec<(usize, f64)>> {
+        let mut adj = vec![Vec::new(); self.nodes.len()];
+        for e in &self.edges {
+            adj[e.source].push((e.target, e.weight as f64));
+            adj[e.target].push((e.source, e.weight as f64));
+        }
+        adj
+    }
+
+    fn louvain(&self) -> Vec<u32> {
+        louvain(self.nodes.len(), &self.adjacency())
+    }
+
+    fn layout(&self) -> Vec<(f64, f64)> {
+        let n = self.nodes.len();
+        if n > LAYOUT_MAX_NODES {
+            return spiral(n);
+        }
+        force_layout(n, &self.edges, 120)
+    }
+
+    /// The nodes and edges kept by `opts`, as sorted positions.
+    pub fn prune(&self, opts: &Prune) -> Selection {
+        let mut keep: Vec<bool> = self
+            .nodes
+            .iter()
+            .map(|n| opts.kinds.is_empty() || opts.kinds.contains(&n.kind))
+            .collect();
+        if let Some((center, depth)) = opts.around {
+            let mut dist = vec![usize::MAX; self.nodes.len()];
+            let mut queue = std::collections::VecDeque::new();
+            if let Some(c) = self.position(center) {
+                dist[c] = 0;
+                queue.push_back(c);
+            }
+            while let Some(v) = queue.pop_front() {
+                if dist[v] >= depth {
+                    continue;
+                }
+                for (u, e) in self.neighbours(v) {
+                    if dist[u] == usize::MAX && self.edges[e].weight >= opts.min_weight && keep[u] {
+                        dist[u] = dist[v] + 1;
+                        queue.push_back(u);
+                    }
+                }
+            }
+            for (k, d) in keep.iter_mut().zip(&dist) {
+                *k = *k && *d != usize::MAX;
+            }
+            if let Some(c) = self.position(center) {
+                keep[c] = true;
+            }
+        }
+        let edge_ok = |e: &Edge, keep: &[bool]| e.weight >= opts.min_weight && keep[e.source] && keep[e.target];
+        if opts.min_weight > 1 {
+            // Nodes left without any edge at this weight are noise in a pruned view.
+            let mut has_edge = vec![false; self.nodes.len()];
+            for e in self.edges.iter().filter(|e| edge_ok(e, &keep)) {
+                has_edge[e.source] = true;
+                has_edge[e.target] = true;
+            }
+            for (k, h) in keep.iter_mut().zip(has_edge) {
+                *k = *k && h;
+            }
+        }
+        if let Some(top) = opts.top {
+            let mut ranked: Vec<usize> = (0..self.nodes.len()).filter(|&i| keep[i]).collect();
+            ranked.sort_by(|&a, &b| {
+                let (x, y) = (&self.nodes[a], &self.nodes[b]);
+                y.weighted_degree
+                    .total_cmp(&x.weighted_degree)
+                    .then(y.mentions.cmp(&x.mentions))
+                    .then(a.cmp(&b))
+            });
+            let chosen: BTreeSet<usize> = ranked.into_iter().take(top).collect();
+            for (i, k) in keep.iter_mut().enumerate() {
+                *k = *k && chosen.contains(&i);
+            }
+        }
+        let nodes: Vec<usize> = (0..self.nodes.len()).filter(|&i| keep[i]).collect();
+        let edges: Vec<usize> = (0..self.edges.len()).filter(|&i| edge_ok(&self.edges[i], &keep)).collect();
+        Selection { nodes, edges }
+    }
+}
+
+/// Pruning options shared by every export.
+#[derive(Debug, Clone, Default)]
+pub struct Prune {
+    /// Drop edges lighter than this (and nodes left without edges when above 1).
+    pub min_weight: u32,
+    /// Keep only the N nodes with the highest weighted degree.
+    pub top: Option<usize>,
+    /// Keep only these kinds (empty = all).
+    pub kinds: Vec<Kind>,
+    /// Keep only the ego network of an entity up to a depth.
+    pub around: Option<(EntityId, usize)>,
+}
+
+/// Positions of the nodes and edges that a pruning keeps, ascending.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Selection {
+    /// Node positions.
+    pub nodes: Vec<usize>,
+    /// Edge positions.
+    pub edges: Vec<usize>,
+}
+
+/// Weighted PageRank over an adjacency list (`adj[v]` = (neighbour, weight)).
+pub fn pagerank(n: usize, adj: &[Vec<(usize, f64)>], damping: f64, max_iter: usize, tol: f64) -> Vec<f64> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let strength: Vec<f64> = adj.iter().map(|a| a.iter().map(|x| x.1).sum()).collect();
+    let mut rank = vec![1.0 / n as f64; n];
+    let mut next = vec![0.0; n];
+    for _ in 0..max_iter {
+        let dangling: f64 = (0..n).filter(|&v| strength[v] == 0.0).map(|v| rank[v]).sum();
+        let base = (1.0 - damping) / n as f64 + damping * dangling / n as f64;
+        next.iter_mut().for_each(|x| *x = base);
+        for v in 0..n {
+            if strength[v] > 0.0 {
+                let share = damping * rank[v] / strength[v];
+                for &(u, w) in &adj[v] {
+                    next[u] += share * w;
+                }
+            }
+        }
+        let diff: f64 = rank.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
+        std::mem::swap(&mut rank, &mut next);
+        if diff < tol {
+            break;
+        }
+    }
+    rank
+}
+
+/// Louvain community detection (Blondel et al. 2008). Nodes are visited in index order, so
+/// the result is deterministic. Communities are renumbered by decreasing size, ties by their
+/// smallest node.
+pub fn louvain(n: usize, adj: &[Vec<(usize, f64)>]) -> Vec<u32> {
+    let mut membership: Vec<usize> = (0..n).collect();
+    let mut level_adj: Vec<Vec<(usize, f64)>> = adj.to_vec();
+    let mut level_n = n;
+    for _ in 0..20 {
+        let (comm, moved) = one_level(level_n, &level_adj);
+        // Renumber communities densely in order of first appearance.
+        let mut map = HashMap::new();
+        let mut dense = vec![0; level_n];
+        for v in 0..level_n {
+            let next = map.len();
+            dense[v] = *map.entry(comm[v]).or_insert(next);
+        }
+        for m in membership.iter_mut() {
+            *m = dense[*m];
+        }
+        if !moved || map.len() == level_n {
+            break;
+        }
+        let k = map.len();
+        let mut agg: Vec<HashMap<usize, f64>> = vec![HashMap::new(); k];
+        for v in 0..level_n {
+            for &(u, w) in &level_adj[v] {
+                *agg[dense[v]].entry(dense[u]).or_default() += w;
+            }
+        }
+        level_adj = agg
+            .into_iter()
+            .map(|m| {
+                let mut v: Vec<(usize, f64)> = m.into_iter().collect();
+                v.sort_by_key(|x| x.0);
+                v
+            })
+            .collect();
+        level_n = k;
+    }
+    // Renumber by size.
+    let mut sizes: HashMap<usize, (usize, usize)> = HashMap::new();
+    for (v, &c) in membership.iter().enumerate() {
+        let s = sizes.entry(c).or_insert((0, v));
+        s.0 += 1;
+    }
+    let mut order: Vec<(usize, usize, usize)> = sizes.into_iter().map(|(c, (s, first))| (c, s, first)).collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
+    let rank: HashMap<usize, u32> = order.iter().enumerate().map(|(i, x)| (x.0, i as u32)).collect();
+    membership.iter().map(|c| rank[c]).collect()
+}
+
+/// One pass of local moving. Self-loops in `adj` (from aggregation) count twice in degree.
+fn one_level(n: usize, adj: &[Vec<(usize, f64)>]) -> (Vec<usize>, bool) {
+    let k: Vec<f64> = adj.iter().map(|a| a.iter().map(|x| x.1).sum()).collect();
+    let m2: f64 = k.iter().sum();
+    let mut comm: Vec<usize> = (0..n).collect();
+    if m2 == 0.0 {
+        return (comm, false);
+    }
+    let mut tot: Vec<f64> = k.clone();
+    let mut moved_any = false;
+    for _ in 0..50 {
+        let mut moved = false;
+        for v in 0..n {
+            let own = comm[v];
+            let mut links: Vec<(usize, f64)> = Vec::new();
+            for &(u, w) in &adj[v] {
+                if u == v {
+                    continue;
+                }
+                match links.iter_mut().find(|x| x.0 == comm[u]) {
+                    Some(x) => x.1 += w,
+                    None => links.push((comm[u], w)),
+                }
+            }
+            tot[own] -= k[v];
+            let w_own = links.iter().find(|x| x.0 == own).map_or(0.0, |x| x.1);
+            let mut best = own;
+            let mut best_gain = w_own - tot[own] * k[v] / m2;
+            links.sort_by_key(|x| x.0);
+            for &(c, w) in &links {
+                let gain = w - tot[c] * k[v] / m2;
+                if gain > best_gain + 1e-12 {
+                    best_gain = gain;
+                    best = c;
+                }
+            }
+            tot[best] += k[v];
+            if best != own {
+                comm[v] = best;
+                moved = true;
+                moved_any = true;
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+    (comm, moved_any)
+}
+
+/// Deterministic positions on a spiral, for graphs too large to lay out.
+fn spiral(n: usize) -> Vec<(f64, f64)> {
+    (0..n)
+        .map(|i| {
+            let r = 10.0 * (i as f64).sqrt();
+            let a = i as f64 * 2.399_963_229_728_653; // golden angle
+            (round2(r * a.cos()), round2(r * a.sin()))
+        })
+        .collect()
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Fruchterman-Reingold from spiral starting positions, with a cooling schedule; weights
+/// pull harder. Coordinates are rounded so output is stable across platforms' last bits.
+fn force_layout(n: usize, edges: &[Edge], iterations: usize) -> Vec<(f64, f64)> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut pos = spiral(n);
+    let area = 1000.0 * 1000.0;
+    let k = (area / n as f64).sqrt();
+    let mut temp = 100.0;
+    let mut disp = vec![(0.0f64, 0.0f64); n];
+    for _ in 0..iterations {
+        disp.iter_mut().for_each(|d| *d = (0.0, 0.0));
+        for v in 0..n {
+            for u in (v + 1)..n {
+                let dx = pos[v].0 - pos[u].0;
+                let dy = pos[v].1 - pos[u].1;
+                let d2 = (dx * dx + dy * dy).max(0.01);
+                let f = k * k / d2;
+                disp[v].0 += dx * f;
+                disp[v].1 += dy * f;
+                disp[u].0 -= dx * f;
+                disp[u].1 -= dy * f;
+            }
+        }
+        for e in edges {
+            let (v, u) = (e.source, e.target);
+            let dx = pos[v].0 - pos[u].0;
+            let dy = pos[v].1 - pos[u].1;
+            let d = (dx * dx + dy * dy).sqrt().max(0.1);
+            let f = d / k * (1.0 + (e.weight as f64).ln());
+            disp[v].0 -= dx * f;
+            disp[v].1 -= dy * f;
+            disp[u].0 += dx * f;
+            disp[u].1 += dy * f;
+        }
+        for v in 0..n {
+            // Gentle gravity keeps disconnected parts on the canvas.
+            disp[v].0 -= pos[v].0 * 0.01 * k;
+            disp[v].1 -= pos[v].1 * 0.01 * k;
+            let len = (disp[v].0 * disp[v].0 + disp[v].1 * disp[v].1).sqrt().max(1e-9);
+            let step = len.min(temp);
+            pos[v].0 += disp[v].0 / len * step;
+            pos[v].1 += disp[v].1 / len * step;
+        }
+        temp *= 0.96;
+    }
+    pos.into_iter().map(|(x, y)| (round2(x), round2(y))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn adj(n: usize, edges: &[(usize, usize, f64)]) -> Vec<Vec<(usize, f64)>> {
+        let mut a = vec![Vec::new(); n];
+        for &(x, y, w) in edges {
+            a[x].push((y, w));
+            a[y].push((x, w));
+        }
+        a
+    }
+
+    #[test]
+    fn pagerank_of_a_symmetric_graph_is_uniform() {
+        let a = adj(3, &[(0, 1, 1.0), (1, 2, 1.0), (2, 0, 1.0)]);
+        let pr = pagerank(3, &a, 0.85, 100, 1e-12);
+        for p in pr {
+            assert!((p - 1.0 / 3.0).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn pagerank_of_a_star_matches_the_closed_form() {
+        // Star with centre 0 and 3 leaves: leaf = (1-d)/4 + d*c/3, c = (1-d)/4 + d*3*leaf.
+        let a = adj(4, &[(0, 1, 1.0), (0, 2, 1.0), (0, 3, 1.0)]);
+        let pr = pagerank(4, &a, 0.85, 200, 1e-14);
+        let d: f64 = 0.85;
+        let leaf = ((1.0 - d) / 4.0 + d * (1.0 - d) / 12.0) / (1.0 - d * d);
+        assert!((pr[1] - leaf).abs() < 1e-9, "{pr:?}");
+        assert!((pr.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn pagerank_follows_weights() {
+        let a = adj(3, &[(0, 1, 10.0), (0, 2, 1.0)]);
+        let pr = pagerank(3, &a, 0.85, 100, 1e-12);
+        assert!(pr[1] > pr[2]);
+    }
+
+    #[test]
+    fn louvain_splits_two_cliques_joined_by_a_bridge() {
+        let mut e = Vec::new();
+        for (a, b) in [(0, 1), (0, 2), (1, 2), (3, 4), (3, 5), (4, 5)] {
+            e.push((a, b, 1.0));
+        }
+        e.push((2, 3, 1.0));
+        let c = louvain(6, &adj(6, &e));
+        assert_eq!(c[0], c[1]);
+        assert_eq!(c[1], c[2]);
+        assert_eq!(c[3], c[4]);
+        assert_eq!(c[4], c[5]);
+        assert_ne!(c[0], c[3]);
+    }
+
+    #[test]
+    fn louvain_leaves_isolated_nodes_alone() {
+        let c = louvain(3, &adj(3, &[(0, 1, 1.0)]));
+        assert_eq!(c[0], c[1]);
+        assert_ne!(c[0], c[2]);
+    }
+}
