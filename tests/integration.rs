@@ -1,0 +1,7 @@
+//! The one integration-test binary; each concern is a module under `tests/integration/`.
+
+#[path = "integration/common.rs"]
+mod common;
+
+#[path = "integration/pipeline.rs"]
+mod pipeline;

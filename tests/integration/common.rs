@@ -1,0 +1,125 @@
+//! Shared helpers: a temp-dir builder, running the binary, and finding external tools.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The repository root (where Cargo.toml is).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh temporary folder under the target dir, removed on drop. Tests never write into
+/// `seeds/` or `out/`.
+pub struct TempDir {
+    path: PathBuf,
+}
+
+impl TempDir {
+    /// A new empty folder.
+    pub fn new(tag: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "notegraph-test-{}-{}-{}",
+            std::process::id(),
+            tag,
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        TempDir { path }
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes a file (creating parent folders) and returns its path.
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path.join(rel);
+        if let Some(d) = p.parent() {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        std::fs::write(&p, contents).unwrap();
+        p
+    }
+
+    /// Joins a relative path.
+    pub fn join(&self, rel: &str) -> PathBuf {
+        self.path.join(rel)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// Result of running the binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+/// Runs `notegraph` with arguments from the repository root.
+pub fn notegraph(args: &[&str]) -> Run {
+    notegraph_in(&root(), args)
+}
+
+/// Runs `notegraph` with arguments in a folder.
+pub fn notegraph_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_notegraph"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the notegraph binary runs");
+    let run = Run::from(out);
+    assert_ne!(run.code, 101, "notegraph panicked: {}", run.stderr);
+    run
+}
+
+/// True when running under CI, where a missing external tool is a failure, not a skip.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// Finds an external tool for an interop test. Outside CI a missing tool skips the test
+/// with a loud message; under CI=true it fails the test.
+pub fn require_tool(name: &str, probe: &[&str]) -> bool {
+    let ok = Command::new(name)
+        .args(probe)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        if in_ci() {
+            panic!("{name} is required under CI=true but was not found; .ci/run must install it");
+        }
+        eprintln!("\n!!! SKIPPED: {name} not found; install it to run this interop test (CI fails here) !!!\n");
+    }
+    ok
+}
+
+/// Builds the seeds with the bundled dictionaries into a fresh folder.
+pub fn build_seeds(tag: &str) -> TempDir {
+    let dir = TempDir::new(tag);
+    let out = dir.path().to_str().unwrap().to_string();
+    let run = notegraph(&["build", "--out", &out]);
+    assert_eq!(run.code, 0, "build failed: {}", run.stderr);
+    dir
+}
