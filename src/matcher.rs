@@ -202,3 +202,251 @@ impl Pattern {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dictionary::{self, Dictionary};
+    use std::path::Path;
+
+    /// The dictionary every table below runs against. Each alias is here for a rule.
+    const DICT: &str = r#"
+kind = "company"
+[[entity]]
+name = "OpenAI"
+aliases = ["Open AI"]
+[[entity]]
+name = "Google"
+aliases = ["谷歌"]
+[[entity]]
+name = "Google DeepMind"
+aliases = ["DeepMind", "谷歌Deep Mind"]
+[[entity]]
+name = "Meta"
+case = "exact"
+guards = ["Meta-learning"]
+[[entity]]
+name = "Samsung"
+[[entity]]
+name = "Nvidia"
+aliases = ["英伟达"]
+[[entity]]
+name = "Apple"
+case = "exact"
+aliases = ["苹果"]
+guards = ["苹果汁"]
+[[entity]]
+name = "Sam Altman"
+kind = "person"
+aliases = ["Altman", "奥特曼"]
+weak = ["Sam"]
+[[entity]]
+name = "GPT-4"
+kind = "model"
+[[entity]]
+name = "GPT-4o"
+kind = "model"
+aliases = ["GPT-40"]
+[[entity]]
+name = "GPT-4o mini"
+kind = "model"
+[[entity]]
+name = "o1"
+kind = "model"
+exact = ["O1"]
+[[entity]]
+name = "Llama 3"
+kind = "model"
+[[entity]]
+name = "artificial intelligence"
+kind = "concept"
+exact = ["AI"]
+aliases = ["人工智能"]
+[[entity]]
+name = "AI agent"
+kind = "concept"
+aliases = ["AI代理", "代理"]
+[[entity]]
+name = "neural network"
+kind = "concept"
+aliases = ["神经网络"]
+[[entity]]
+name = "recurrent neural network"
+kind = "concept"
+aliases = ["循环神经网络"]
+[[entity]]
+name = "Tesla"
+case = "exact"
+[[entity]]
+name = "Orion"
+kind = "model"
+case = "exact"
+aliases = ["ORION"]
+"#;
+
+    fn dict() -> Dictionary {
+        dictionary::from_str(Path::new("t.toml"), DICT).unwrap()
+    }
+
+    /// Runs the matcher and returns `(text as written, entity id, weak)` per hit.
+    fn hits(d: &Dictionary, m: &Matcher, text: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        m.find(text, &mut out);
+        out.iter()
+            .map(|h| {
+                let e = d.get(h.entity);
+                let tag = if h.weak { format!("{}?", e.id) } else { e.id.clone() };
+                (text[h.start..h.end].to_string(), tag)
+            })
+            .collect()
+    }
+
+    fn check(group: &str, rows: &[(&str, &[(&str, &str)])]) {
+        let d = dict();
+        let m = Matcher::new(&d);
+        for (text, expected) in rows {
+            let got = hits(&d, &m, text);
+            let want: Vec<(String, String)> =
+                expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+            assert_eq!(got, want, "[{group}] text: {text:?}");
+        }
+    }
+
+    #[test]
+    fn longest_alias_wins() {
+        check(
+            "longest",
+            &[
+                ("GPT-4o mini is cheap", &[("GPT-4o mini", "gpt-4o-mini")]),
+                ("GPT-4o and GPT-4", &[("GPT-4o", "gpt-4o"), ("GPT-4", "gpt-4")]),
+                ("Google DeepMind and Google", &[("Google DeepMind", "google-deepmind"), ("Google", "google")]),
+                ("谷歌Deep Mind的机器人", &[("谷歌Deep Mind", "google-deepmind")]),
+                ("循环神经网络和神经网络", &[("循环神经网络", "recurrent-neural-network"), ("神经网络", "neural-network")]),
+                ("AI代理很强", &[("AI代理", "ai-agent")]),
+            ],
+        );
+    }
+
+    #[test]
+    fn latin_aliases_need_word_boundaries() {
+        check(
+            "latin boundary",
+            &[
+                ("OpenAI", &[("OpenAI", "openai")]),
+                ("Samsung phones", &[("Samsung", "samsung")]),
+                ("metadata and Metaverse", &[]),
+                ("Volvo1 and o1x", &[]),
+                ("o1-preview", &[("o1", "o1")]),
+                ("GPT-4.5 is not GPT-4", &[("GPT-4", "gpt-4")]),
+                ("Llama 3.1 but Llama 3", &[("Llama 3", "llama-3")]),
+                ("Nvidia的CEO", &[("Nvidia", "nvidia")]),
+                ("GPT-4o做错了", &[("GPT-4o", "gpt-4o")]),
+                ("(OpenAI)、Google。", &[("OpenAI", "openai"), ("Google", "google")]),
+                ("Nvidia_x", &[]),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_rejected_long_alias_does_not_hide_a_shorter_one() {
+        // The longest candidate at a place fails its boundary; the next one there is tried.
+        check(
+            "boundary fallback",
+            &[
+                ("GPT-4ox", &[]),
+                ("GPT-4o mini2 vs GPT-4o", &[("GPT-4o", "gpt-4o"), ("GPT-4o", "gpt-4o")]),
+                ("Google DeepMindx but Google", &[("Google", "google"), ("Google", "google")]),
+            ],
+        );
+    }
+
+    #[test]
+    fn cjk_aliases_need_no_boundary() {
+        check(
+            "cjk",
+            &[
+                ("英伟达的芯片", &[("英伟达", "nvidia")]),
+                ("我们用神经网络来做", &[("神经网络", "neural-network")]),
+                ("关于奥特曼的采访", &[("奥特曼", "sam-altman")]),
+            ],
+        );
+    }
+
+    #[test]
+    fn case_rules_are_per_alias() {
+        check(
+            "case",
+            &[
+                ("openai and OPENAI", &[("openai", "openai"), ("OPENAI", "openai")]),
+                ("Meta released", &[("Meta", "meta")]),
+                ("meta released", &[]),
+                ("an apple a day, Apple Inc", &[("Apple", "apple")]),
+                ("AI and ai", &[("AI", "artificial-intelligence")]),
+                ("O1 and o1 and O1x", &[("O1", "o1"), ("o1", "o1")]),
+                ("the ORION model, Orion, orion belt", &[("ORION", "orion"), ("Orion", "orion")]),
+                ("a tesla is a unit; Tesla is a company", &[("Tesla", "tesla")]),
+            ],
+        );
+    }
+
+    #[test]
+    fn full_width_and_bold_markers_fold() {
+        check(
+            "full-width",
+            &[
+                ("ＯｐｅｎＡＩ发布了", &[("ＯｐｅｎＡＩ", "openai")]),
+                ("**Open**AI", &[("Open**AI", "openai")]),
+                ("**Jensen Huang** 和 **Nvidia**", &[("Nvidia", "nvidia")]),
+                ("Open  AI", &[("Open  AI", "openai")]),
+                ("ＧＰＴ－４ｏ", &[("ＧＰＴ－４ｏ", "gpt-4o")]),
+            ],
+        );
+    }
+
+    #[test]
+    fn nothing_inside_urls() {
+        check(
+            "url",
+            &[
+                ("[https://openai.com/google](https://openai.com/google)", &[]),
+                ("见https://www.nvidia.com/ai，以及Nvidia", &[("Nvidia", "nvidia")]),
+                ("www.google.com and Google", &[("Google", "google")]),
+            ],
+        );
+    }
+
+    #[test]
+    fn guards_veto_their_phrase() {
+        check(
+            "guards",
+            &[
+                ("Meta-learning is old; Meta is new", &[("Meta", "meta")]),
+                ("喝苹果汁，不是苹果公司", &[("苹果", "apple")]),
+            ],
+        );
+    }
+
+    #[test]
+    fn weak_aliases_are_reported_as_weak() {
+        check(
+            "weak",
+            &[
+                ("Sam said", &[("Sam", "sam-altman?")]),
+                ("Sam Altman said; Sam agreed", &[("Sam Altman", "sam-altman"), ("Sam", "sam-altman?")]),
+                ("SAM 2 and sam", &[]),
+            ],
+        );
+    }
+
+    #[test]
+    fn regressions_from_the_seeds() {
+        check(
+            "regressions",
+            &[
+                ("GPT-40做错了，旧版本GPT-4却做对了", &[("GPT-40", "gpt-4o"), ("GPT-4", "gpt-4")]),
+                ("AI Doom | Google's", &[("AI", "artificial-intelligence"), ("Google", "google")]),
+                ("2024年3月，Nvidia的CEO **Jensen Huang** 说", &[("Nvidia", "nvidia")]),
+            ],
+        );
+    }
+}
