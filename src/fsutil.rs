@@ -1,7 +1,7 @@
 //! File discovery in a stable order and atomic writes.
 
-use crate::error::{Error, Result, Warning};
 use crate::error::Location;
+use crate::error::{Error, Result, Warning};
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::{self, Write};

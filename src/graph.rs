@@ -128,16 +128,32 @@ impl CoMentionGraph {
                     }
                 }
                 Scope::Bullet => {
-                    let header: Vec<EntityId> =
-                        e.mentions.iter().filter(|m| m.1 == 0).map(|m| m.0).collect();
-                    let mut groups: Vec<(u32, EntityId)> = e.mentions.clone().into_iter().map(|(a, g)| (g, a)).collect();
+                    let header: Vec<EntityId> = e
+                        .mentions
+                        .iter()
+                        .filter(|m| m.1 == 0)
+                        .map(|m| m.0)
+                        .collect();
+                    let mut groups: Vec<(u32, EntityId)> = e
+                        .mentions
+                        .clone()
+                        .into_iter()
+                        .map(|(a, g)| (g, a))
+                        .collect();
                     groups.sort_unstable();
                     groups.dedup();
                     let mut start = 0;
                     while start < groups.len() {
                         let g = groups[start].0;
-                        let end = groups[start..].iter().position(|x| x.0 != g).map_or(groups.len(), |p| start + p);
-                        let mut set: Vec<EntityId> = groups[start..end].iter().map(|x| x.1).chain(header.iter().copied()).collect();
+                        let end = groups[start..]
+                            .iter()
+                            .position(|x| x.0 != g)
+                            .map_or(groups.len(), |p| start + p);
+                        let mut set: Vec<EntityId> = groups[start..end]
+                            .iter()
+                            .map(|x| x.1)
+                            .chain(header.iter().copied())
+                            .collect();
                         set.sort_unstable();
                         set.dedup();
                         for (k, &a) in set.iter().enumerate() {
@@ -186,7 +202,10 @@ impl CoMentionGraph {
                 let (s, t) = (entity_pos[&a], entity_pos[&b]);
                 let w = list.len() as u32;
                 let (na, nb) = (nodes[s].notes as f64, nodes[t].notes as f64);
-                let mut days: Vec<Date> = list.iter().filter_map(|&i| entries[i as usize].date).collect();
+                let mut days: Vec<Date> = list
+                    .iter()
+                    .filter_map(|&i| entries[i as usize].date)
+                    .collect();
                 days.sort_unstable();
                 days.dedup();
                 Edge {
@@ -207,7 +226,11 @@ impl CoMentionGraph {
             graph.add_node(());
         }
         for e in &edges {
-            graph.add_edge(NodeIndex::new(e.source), NodeIndex::new(e.target), e.weight as f64);
+            graph.add_edge(
+                NodeIndex::new(e.source),
+                NodeIndex::new(e.target),
+                e.weight as f64,
+            );
             for end in [e.source, e.target] {
                 nodes[end].degree += 1;
                 nodes[end].weighted_degree += e.weight as f64;
@@ -258,7 +281,11 @@ impl CoMentionGraph {
             .edges(NodeIndex::new(node))
             .map(|e| {
                 use petgraph::visit::EdgeRef;
-                let other = if e.source().index() == node { e.target() } else { e.source() };
+                let other = if e.source().index() == node {
+                    e.target()
+                } else {
+                    e.source()
+                };
                 (other.index(), e.id().index())
             })
             .collect();
@@ -273,7 +300,11 @@ impl CoMentionGraph {
 
     /// Number of communities.
     pub fn community_count(&self) -> usize {
-        self.nodes.iter().map(|n| n.community as usize + 1).max().unwrap_or(0)
+        self.nodes
+            .iter()
+            .map(|n| n.community as usize + 1)
+            .max()
+            .unwrap_or(0)
     }
 
     /// The shortest chain of co-mentions from `a` to `b` (fewest hops; among equal chains,
@@ -356,7 +387,9 @@ impl CoMentionGraph {
                 keep[c] = true;
             }
         }
-        let edge_ok = |e: &Edge, keep: &[bool]| e.weight >= opts.min_weight && keep[e.source] && keep[e.target];
+        let edge_ok = |e: &Edge, keep: &[bool]| {
+            e.weight >= opts.min_weight && keep[e.source] && keep[e.target]
+        };
         if opts.min_weight > 1 {
             // Nodes left without any edge at this weight are noise in a pruned view.
             let mut has_edge = vec![false; self.nodes.len()];
@@ -383,7 +416,9 @@ impl CoMentionGraph {
             }
         }
         let nodes: Vec<usize> = (0..self.nodes.len()).filter(|&i| keep[i]).collect();
-        let edges: Vec<usize> = (0..self.edges.len()).filter(|&i| edge_ok(&self.edges[i], &keep)).collect();
+        let edges: Vec<usize> = (0..self.edges.len())
+            .filter(|&i| edge_ok(&self.edges[i], &keep))
+            .collect();
         Selection { nodes, edges }
     }
 }
@@ -411,7 +446,13 @@ pub struct Selection {
 }
 
 /// Weighted PageRank over an adjacency list (`adj[v]` = (neighbour, weight)).
-pub fn pagerank(n: usize, adj: &[Vec<(usize, f64)>], damping: f64, max_iter: usize, tol: f64) -> Vec<f64> {
+pub fn pagerank(
+    n: usize,
+    adj: &[Vec<(usize, f64)>],
+    damping: f64,
+    max_iter: usize,
+    tol: f64,
+) -> Vec<f64> {
     if n == 0 {
         return Vec::new();
     }
@@ -419,7 +460,10 @@ pub fn pagerank(n: usize, adj: &[Vec<(usize, f64)>], damping: f64, max_iter: usi
     let mut rank = vec![1.0 / n as f64; n];
     let mut next = vec![0.0; n];
     for _ in 0..max_iter {
-        let dangling: f64 = (0..n).filter(|&v| strength[v] == 0.0).map(|v| rank[v]).sum();
+        let dangling: f64 = (0..n)
+            .filter(|&v| strength[v] == 0.0)
+            .map(|v| rank[v])
+            .sum();
         let base = (1.0 - damping) / n as f64 + damping * dangling / n as f64;
         next.iter_mut().for_each(|x| *x = base);
         for v in 0..n {
@@ -484,9 +528,16 @@ pub fn louvain(n: usize, adj: &[Vec<(usize, f64)>]) -> Vec<u32> {
         let s = sizes.entry(c).or_insert((0, v));
         s.0 += 1;
     }
-    let mut order: Vec<(usize, usize, usize)> = sizes.into_iter().map(|(c, (s, first))| (c, s, first)).collect();
+    let mut order: Vec<(usize, usize, usize)> = sizes
+        .into_iter()
+        .map(|(c, (s, first))| (c, s, first))
+        .collect();
     order.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
-    let rank: HashMap<usize, u32> = order.iter().enumerate().map(|(i, x)| (x.0, i as u32)).collect();
+    let rank: HashMap<usize, u32> = order
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.0, i as u32))
+        .collect();
     membership.iter().map(|c| rank[c]).collect()
 }
 
@@ -595,14 +646,18 @@ fn force_layout(n: usize, edges: &[Edge], iterations: usize) -> Vec<(f64, f64)> 
             // Gentle gravity keeps disconnected parts on the canvas.
             disp[v].0 -= pos[v].0 * 0.01 * k;
             disp[v].1 -= pos[v].1 * 0.01 * k;
-            let len = (disp[v].0 * disp[v].0 + disp[v].1 * disp[v].1).sqrt().max(1e-9);
+            let len = (disp[v].0 * disp[v].0 + disp[v].1 * disp[v].1)
+                .sqrt()
+                .max(1e-9);
             let step = len.min(temp);
             pos[v].0 += disp[v].0 / len * step;
             pos[v].1 += disp[v].1 / len * step;
         }
         temp *= 0.96;
     }
-    pos.into_iter().map(|(x, y)| (round2(x), round2(y))).collect()
+    pos.into_iter()
+        .map(|(x, y)| (round2(x), round2(y)))
+        .collect()
 }
 
 #[cfg(test)]

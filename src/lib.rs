@@ -3,13 +3,14 @@
 
 pub mod dictionary;
 pub mod error;
+pub mod export;
 pub mod fsutil;
-pub mod notes;
-pub mod text;
 pub mod graph;
 pub mod matcher;
 pub mod mentions;
-pub mod workspace;
-pub mod export;
+pub mod notes;
 pub mod output;
 pub mod render;
+pub mod suggest;
+pub mod text;
+pub mod workspace;

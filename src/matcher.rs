@@ -136,7 +136,12 @@ impl Matcher {
             a.start
                 .cmp(&b.start)
                 .then(b.end.cmp(&a.end))
-                .then(self.patterns[a.pattern].entity.is_none().cmp(&self.patterns[b.pattern].entity.is_none()))
+                .then(
+                    self.patterns[a.pattern]
+                        .entity
+                        .is_none()
+                        .cmp(&self.patterns[b.pattern].entity.is_none()),
+                )
                 .then(a.pattern.cmp(&b.pattern))
         });
         let mut taken_to = 0;
@@ -295,7 +300,11 @@ aliases = ["ORION"]
         out.iter()
             .map(|h| {
                 let e = d.get(h.entity);
-                let tag = if h.weak { format!("{}?", e.id) } else { e.id.clone() };
+                let tag = if h.weak {
+                    format!("{}?", e.id)
+                } else {
+                    e.id.clone()
+                };
                 (text[h.start..h.end].to_string(), tag)
             })
             .collect()
@@ -306,8 +315,10 @@ aliases = ["ORION"]
         let m = Matcher::new(&d);
         for (text, expected) in rows {
             let got = hits(&d, &m, text);
-            let want: Vec<(String, String)> =
-                expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+            let want: Vec<(String, String)> = expected
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
             assert_eq!(got, want, "[{group}] text: {text:?}");
         }
     }
@@ -318,10 +329,25 @@ aliases = ["ORION"]
             "longest",
             &[
                 ("GPT-4o mini is cheap", &[("GPT-4o mini", "gpt-4o-mini")]),
-                ("GPT-4o and GPT-4", &[("GPT-4o", "gpt-4o"), ("GPT-4", "gpt-4")]),
-                ("Google DeepMind and Google", &[("Google DeepMind", "google-deepmind"), ("Google", "google")]),
-                ("谷歌Deep Mind的机器人", &[("谷歌Deep Mind", "google-deepmind")]),
-                ("循环神经网络和神经网络", &[("循环神经网络", "recurrent-neural-network"), ("神经网络", "neural-network")]),
+                (
+                    "GPT-4o and GPT-4",
+                    &[("GPT-4o", "gpt-4o"), ("GPT-4", "gpt-4")],
+                ),
+                (
+                    "Google DeepMind and Google",
+                    &[("Google DeepMind", "google-deepmind"), ("Google", "google")],
+                ),
+                (
+                    "谷歌Deep Mind的机器人",
+                    &[("谷歌Deep Mind", "google-deepmind")],
+                ),
+                (
+                    "循环神经网络和神经网络",
+                    &[
+                        ("循环神经网络", "recurrent-neural-network"),
+                        ("神经网络", "neural-network"),
+                    ],
+                ),
                 ("AI代理很强", &[("AI代理", "ai-agent")]),
             ],
         );
@@ -341,7 +367,10 @@ aliases = ["ORION"]
                 ("Llama 3.1 but Llama 3", &[("Llama 3", "llama-3")]),
                 ("Nvidia的CEO", &[("Nvidia", "nvidia")]),
                 ("GPT-4o做错了", &[("GPT-4o", "gpt-4o")]),
-                ("(OpenAI)、Google。", &[("OpenAI", "openai"), ("Google", "google")]),
+                (
+                    "(OpenAI)、Google。",
+                    &[("OpenAI", "openai"), ("Google", "google")],
+                ),
                 ("Nvidia_x", &[]),
             ],
         );
@@ -354,8 +383,14 @@ aliases = ["ORION"]
             "boundary fallback",
             &[
                 ("GPT-4ox", &[]),
-                ("GPT-4o mini2 vs GPT-4o", &[("GPT-4o", "gpt-4o"), ("GPT-4o", "gpt-4o")]),
-                ("Google DeepMindx but Google", &[("Google", "google"), ("Google", "google")]),
+                (
+                    "GPT-4o mini2 vs GPT-4o",
+                    &[("GPT-4o", "gpt-4o"), ("GPT-4o", "gpt-4o")],
+                ),
+                (
+                    "Google DeepMindx but Google",
+                    &[("Google", "google"), ("Google", "google")],
+                ),
             ],
         );
     }
@@ -377,14 +412,23 @@ aliases = ["ORION"]
         check(
             "case",
             &[
-                ("openai and OPENAI", &[("openai", "openai"), ("OPENAI", "openai")]),
+                (
+                    "openai and OPENAI",
+                    &[("openai", "openai"), ("OPENAI", "openai")],
+                ),
                 ("Meta released", &[("Meta", "meta")]),
                 ("meta released", &[]),
                 ("an apple a day, Apple Inc", &[("Apple", "apple")]),
                 ("AI and ai", &[("AI", "artificial-intelligence")]),
                 ("O1 and o1 and O1x", &[("O1", "o1"), ("o1", "o1")]),
-                ("the ORION model, Orion, orion belt", &[("ORION", "orion"), ("Orion", "orion")]),
-                ("a tesla is a unit; Tesla is a company", &[("Tesla", "tesla")]),
+                (
+                    "the ORION model, Orion, orion belt",
+                    &[("ORION", "orion"), ("Orion", "orion")],
+                ),
+                (
+                    "a tesla is a unit; Tesla is a company",
+                    &[("Tesla", "tesla")],
+                ),
             ],
         );
     }
@@ -408,8 +452,14 @@ aliases = ["ORION"]
         check(
             "url",
             &[
-                ("[https://openai.com/google](https://openai.com/google)", &[]),
-                ("见https://www.nvidia.com/ai，以及Nvidia", &[("Nvidia", "nvidia")]),
+                (
+                    "[https://openai.com/google](https://openai.com/google)",
+                    &[],
+                ),
+                (
+                    "见https://www.nvidia.com/ai，以及Nvidia",
+                    &[("Nvidia", "nvidia")],
+                ),
                 ("www.google.com and Google", &[("Google", "google")]),
             ],
         );
@@ -432,7 +482,10 @@ aliases = ["ORION"]
             "weak",
             &[
                 ("Sam said", &[("Sam", "sam-altman?")]),
-                ("Sam Altman said; Sam agreed", &[("Sam Altman", "sam-altman"), ("Sam", "sam-altman?")]),
+                (
+                    "Sam Altman said; Sam agreed",
+                    &[("Sam Altman", "sam-altman"), ("Sam", "sam-altman?")],
+                ),
                 ("SAM 2 and sam", &[]),
             ],
         );
@@ -443,9 +496,18 @@ aliases = ["ORION"]
         check(
             "regressions",
             &[
-                ("GPT-40做错了，旧版本GPT-4却做对了", &[("GPT-40", "gpt-4o"), ("GPT-4", "gpt-4")]),
-                ("AI Doom | Google's", &[("AI", "artificial-intelligence"), ("Google", "google")]),
-                ("2024年3月，Nvidia的CEO **Jensen Huang** 说", &[("Nvidia", "nvidia")]),
+                (
+                    "GPT-40做错了，旧版本GPT-4却做对了",
+                    &[("GPT-40", "gpt-4o"), ("GPT-4", "gpt-4")],
+                ),
+                (
+                    "AI Doom | Google's",
+                    &[("AI", "artificial-intelligence"), ("Google", "google")],
+                ),
+                (
+                    "2024年3月，Nvidia的CEO **Jensen Huang** 说",
+                    &[("Nvidia", "nvidia")],
+                ),
             ],
         );
     }

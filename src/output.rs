@@ -46,7 +46,8 @@ fn export_to(path: &Path, ws: &Workspace, sel: &Selection, ex: &dyn Exporter) ->
 /// The DOT text of a selection.
 pub fn dot_string(ws: &Workspace, sel: &Selection) -> String {
     let mut buf = Vec::new();
-    Dot.write(ws, sel, &mut buf).expect("writing to a Vec cannot fail");
+    Dot.write(ws, sel, &mut buf)
+        .expect("writing to a Vec cannot fail");
     String::from_utf8(buf).expect("the DOT writer writes UTF-8")
 }
 
@@ -79,7 +80,13 @@ pub fn write_outputs(ws: &Workspace, opts: &OutputOptions) -> Result<Written> {
 }
 
 /// Renders one image of a selection to `path`.
-pub fn render_to(ws: &Workspace, sel: &Selection, path: &Path, format: ImageFormat, engine: Engine) -> Result<()> {
+pub fn render_to(
+    ws: &Workspace,
+    sel: &Selection,
+    path: &Path,
+    format: ImageFormat,
+    engine: Engine,
+) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         ensure_dir(dir)?;
     }

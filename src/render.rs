@@ -69,15 +69,18 @@ pub fn render(dot: String, format: ImageFormat, engine: Engine) -> Result<Vec<u8
         Engine::Dot => Layout::Dot,
         Engine::Circo => Layout::Circo,
     };
-    graphviz_rust::exec_dot(dot, vec![CommandArg::Layout(layout), CommandArg::Format(format)])
-        .map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => Error::Render {
-                message: "graphviz's dot was not found on PATH".into(),
-                hint: INSTALL_HINT.into(),
-            },
-            _ => Error::Render {
-                message: format!("graphviz failed: {}", e.to_string().trim().to_lowercase()),
-                hint: "run dot on the written graph.dot to see the problem".into(),
-            },
-        })
+    graphviz_rust::exec_dot(
+        dot,
+        vec![CommandArg::Layout(layout), CommandArg::Format(format)],
+    )
+    .map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => Error::Render {
+            message: "graphviz's dot was not found on PATH".into(),
+            hint: INSTALL_HINT.into(),
+        },
+        _ => Error::Render {
+            message: format!("graphviz failed: {}", e.to_string().trim().to_lowercase()),
+            hint: "run dot on the written graph.dot to see the problem".into(),
+        },
+    })
 }

@@ -173,10 +173,7 @@ pub fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
-            let line = 1 + bytes[..valid]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
+            let line = 1 + bytes[..valid].iter().filter(|&&b| b == b'\n').count();
             (String::from_utf8_lossy(&bytes).into_owned(), Some(line))
         }
     }
@@ -284,7 +281,10 @@ mod tests {
     fn urls_end_at_brackets_spaces_and_cjk() {
         let s = "+ [https://a.com/x?y=1](https://a.com/x?y=1) 见www.b.org/p，好";
         let u: Vec<&str> = url_spans(s).iter().map(|&(a, b)| &s[a..b]).collect();
-        assert_eq!(u, ["https://a.com/x?y=1", "https://a.com/x?y=1", "www.b.org/p"]);
+        assert_eq!(
+            u,
+            ["https://a.com/x?y=1", "https://a.com/x?y=1", "www.b.org/p"]
+        );
     }
 
     #[test]

@@ -74,6 +74,8 @@ pub struct Workspace {
     pub timings: Timings,
     /// Bytes of note text read.
     pub bytes: usize,
+    /// The compiled dictionary.
+    pub matcher: Matcher,
 }
 
 impl Workspace {
@@ -125,6 +127,7 @@ impl Workspace {
             warnings,
             timings,
             bytes,
+            matcher,
         })
     }
 

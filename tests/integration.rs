@@ -3,5 +3,8 @@
 #[path = "integration/common.rs"]
 mod common;
 
+#[path = "integration/accuracy.rs"]
+mod accuracy;
+
 #[path = "integration/pipeline.rs"]
 mod pipeline;

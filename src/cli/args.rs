@@ -36,6 +36,21 @@ pub enum Command {
 pub enum DictCommand {
     /// Load every dictionary and report problems with file:line (exit 2 on any).
     Check(InputArgs),
+    /// Names the notes use that the dictionary misses, most frequent first.
+    Suggest(SuggestArgs),
+}
+
+/// `dict suggest`.
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Show at most N candidates.
+    #[arg(long, value_name = "N", default_value_t = 40)]
+    pub limit: usize,
+    /// One JSON object per line.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Where the notes and dictionaries come from; shared by every command.

@@ -1,6 +1,6 @@
 //! `build`, `render` and `dict check`.
 
-use super::args::{BuildArgs, InputArgs, RenderArgs};
+use super::args::{BuildArgs, InputArgs, RenderArgs, SuggestArgs};
 use super::{print_warnings, resolve, CliError, Outcome};
 use notegraph::dictionary;
 use notegraph::output::{self, OutputOptions, DEFAULT_IMAGE_TOP};
@@ -14,7 +14,12 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
     let started = Instant::now();
     let ws = Workspace::build(&a.input.options())?;
     print_warnings(&ws);
-    let around = a.prune.around.as_deref().map(|n| resolve(&ws, n)).transpose()?;
+    let around = a
+        .prune
+        .around
+        .as_deref()
+        .map(|n| resolve(&ws, n))
+        .transpose()?;
     let prune = a.prune.prune(around);
     let image_prune = if a.prune.is_set() {
         prune.clone()
@@ -77,7 +82,12 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
 pub fn render(a: &RenderArgs) -> Result<Outcome, CliError> {
     let ws = Workspace::build(&a.input.options())?;
     print_warnings(&ws);
-    let around = a.prune.around.as_deref().map(|n| resolve(&ws, n)).transpose()?;
+    let around = a
+        .prune
+        .around
+        .as_deref()
+        .map(|n| resolve(&ws, n))
+        .transpose()?;
     let mut prune = a.prune.prune(around);
     if !a.prune.is_set() {
         prune.top = Some(DEFAULT_IMAGE_TOP);
@@ -117,4 +127,46 @@ pub fn dict_check(a: &InputArgs) -> Result<Outcome, CliError> {
         dict.alias_count()
     )?;
     Ok(Outcome::Found)
+}
+
+pub fn dict_suggest(a: &SuggestArgs) -> Result<Outcome, CliError> {
+    let ws = Workspace::build(&a.input.options())?;
+    let all = notegraph::suggest::suggest(&ws);
+    let mut out = io::stdout().lock();
+    for s in all.iter().take(a.limit) {
+        if a.json {
+            let v = serde_json::json!({
+                "text": s.text,
+                "source": s.source.as_str(),
+                "alias_of": s.alias_of,
+                "count": s.count,
+                "notes": s.notes,
+                "example": s.example,
+                "line": s.example_line,
+            });
+            writeln!(out, "{v}")?;
+        } else {
+            let what = match &s.alias_of {
+                Some(id) => format!("alias of {id}"),
+                None => s.source.as_str().to_string(),
+            };
+            writeln!(
+                out,
+                "{:>4} {:>3}  {:<28} {:<18} {}",
+                s.count, s.notes, s.text, what, s.example
+            )?;
+        }
+    }
+    if !a.json {
+        writeln!(
+            out,
+            "{} candidates (count, notes, text, source, first seen)",
+            all.len()
+        )?;
+    }
+    Ok(if all.is_empty() {
+        Outcome::Nothing
+    } else {
+        Outcome::Found
+    })
 }

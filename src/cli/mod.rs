@@ -69,6 +69,7 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Build(a) => build::build(&a),
         Command::Render(a) => build::render(&a),
         Command::Dict(DictCommand::Check(a)) => build::dict_check(&a),
+        Command::Dict(DictCommand::Suggest(a)) => build::dict_suggest(&a),
     }
 }
 

@@ -92,7 +92,10 @@ impl<'a> LineIndex<'a> {
     fn location(&self, path: &Path, offset: usize) -> Location {
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
-        let col = self.text[start..offset.min(self.text.len())].chars().count() + 1;
+        let col = self.text[start..offset.min(self.text.len())]
+            .chars()
+            .count()
+            + 1;
         Location::new(path, line).with_col(col)
     }
 }
@@ -146,7 +149,9 @@ pub fn load(paths: &[PathBuf]) -> Result<Dictionary> {
 /// Builds a dictionary from one file's text (TOML, or JSON when `path` ends in `.json`),
 /// validated like [`load`]. Handy for tests and for generated dictionaries.
 pub fn from_str(path: &Path, text: &str) -> Result<Dictionary> {
-    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let drafts = if is_json {
         parse_json(path, text)?
     } else {
@@ -253,13 +258,18 @@ fn check_alias(text: &str, loc: &Location, problems: &mut Vec<Error>) -> bool {
         ));
         return false;
     }
-    if folded.chars().count() == 1 {
-        problems.push(Error::dictionary(
-            loc.clone(),
-            format!("alias {text:?} has one character and would match almost anywhere"),
-            "use a longer form of the name",
-        ));
-        return false;
+    // One ideograph can be a word (熵, entropy); one Latin letter or digit never names
+    // anything reliably and would match almost anywhere.
+    let mut chars = folded.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if !text::is_cjk(c) {
+            problems.push(Error::dictionary(
+                loc.clone(),
+                format!("alias {text:?} has one character and would match almost anywhere"),
+                "use a longer form of the name",
+            ));
+            return false;
+        }
     }
     true
 }
@@ -354,9 +364,9 @@ fn resolve(drafts: Vec<Draft>, problems: &mut Vec<Error>) -> Dictionary {
         let mut aliases = Vec::new();
         let mut push = |text: String, loc: Location, exact: bool, weak: bool| {
             if check_alias(&text, &loc, problems)
-                && !aliases.iter().any(|a: &Alias| {
-                    a.text == text && a.exact == exact && a.weak == weak
-                })
+                && !aliases
+                    .iter()
+                    .any(|a: &Alias| a.text == text && a.exact == exact && a.weak == weak)
             {
                 aliases.push(Alias {
                     text,
@@ -436,7 +446,8 @@ fn check_claims(entities: &[(Entity, Vec<Placed>)], problems: &mut Vec<Error>) {
                 if i == j {
                     continue;
                 }
-                let collide = !(a.exact && b.exact) || text::fold_alias(&a.text) == text::fold_alias(&b.text);
+                let collide =
+                    !(a.exact && b.exact) || text::fold_alias(&a.text) == text::fold_alias(&b.text);
                 if collide {
                     reported.push((b.location.clone(), b.text.clone(), j, i, a.location.clone()));
                 }
@@ -488,7 +499,11 @@ mod tests {
             "d.toml:3:8: alias \"A\" has one character and would match almost anywhere (hint: use a longer form of the name)"
         );
         let e = toml_dict("kind = \"thing\"\n[[entity]]\nname = \"Abc\"\n").unwrap_err();
-        assert!(e.to_string().starts_with("d.toml:1:8: unknown kind \"thing\""), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("d.toml:1:8: unknown kind \"thing\""),
+            "{e}"
+        );
         let e = toml_dict("kind = \"model\"\n[[entity]\n").unwrap_err();
         assert!(e.to_string().starts_with("d.toml:2:"), "{e}");
     }

@@ -51,9 +51,7 @@ impl FromStr for Kind {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
             "person" | "people" | "persons" => Ok(Kind::Person),
-            "company" | "companies" | "organization" | "organisation" | "org" => {
-                Ok(Kind::Company)
-            }
+            "company" | "companies" | "organization" | "organisation" | "org" => Ok(Kind::Company),
             "model" | "models" | "product" => Ok(Kind::Model),
             "concept" | "concepts" => Ok(Kind::Concept),
             _ => Err(format!(
@@ -205,7 +203,11 @@ impl Dictionary {
         }
         scored.sort();
         scored.dedup_by(|a, b| a.1 == b.1);
-        scored.into_iter().take(n).map(|(_, s)| s.to_string()).collect()
+        scored
+            .into_iter()
+            .take(n)
+            .map(|(_, s)| s.to_string())
+            .collect()
     }
 }
 

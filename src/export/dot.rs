@@ -44,8 +44,20 @@ impl Exporter for Dot {
     fn write(&self, ws: &Workspace, sel: &Selection, out: &mut dyn Write) -> io::Result<()> {
         let g = &ws.graph;
         let dict = &ws.dictionary;
-        let max_mentions = sel.nodes.iter().map(|&i| g.nodes()[i].mentions).max().unwrap_or(1).max(1) as f64;
-        let max_weight = sel.edges.iter().map(|&i| g.edges()[i].weight).max().unwrap_or(1).max(1) as f64;
+        let max_mentions = sel
+            .nodes
+            .iter()
+            .map(|&i| g.nodes()[i].mentions)
+            .max()
+            .unwrap_or(1)
+            .max(1) as f64;
+        let max_weight = sel
+            .edges
+            .iter()
+            .map(|&i| g.edges()[i].weight)
+            .max()
+            .unwrap_or(1)
+            .max(1) as f64;
         writeln!(out, "graph notegraph {{")?;
         writeln!(
             out,

@@ -54,7 +54,10 @@ const EDGE_ATTRS: &[(&str, &str)] = &[
 fn write_attr_decl(out: &mut dyn Write, class: &str, attrs: &[(&str, &str)]) -> io::Result<()> {
     writeln!(out, "    <attributes class=\"{class}\" mode=\"static\">")?;
     for (id, ty) in attrs {
-        writeln!(out, "      <attribute id=\"{id}\" title=\"{id}\" type=\"{ty}\"/>")?;
+        writeln!(
+            out,
+            "      <attribute id=\"{id}\" title=\"{id}\" type=\"{ty}\"/>"
+        )?;
     }
     writeln!(out, "    </attributes>")
 }
@@ -88,8 +91,15 @@ impl Exporter for Gexf {
             "<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" version=\"1.3\">"
         )?;
         writeln!(out, "  <meta>")?;
-        writeln!(out, "    <creator>notegraph {}</creator>", env!("CARGO_PKG_VERSION"))?;
-        writeln!(out, "    <description>co-mention graph of reading notes</description>")?;
+        writeln!(
+            out,
+            "    <creator>notegraph {}</creator>",
+            env!("CARGO_PKG_VERSION")
+        )?;
+        writeln!(
+            out,
+            "    <description>co-mention graph of reading notes</description>"
+        )?;
         writeln!(out, "  </meta>")?;
         writeln!(
             out,
@@ -101,7 +111,12 @@ impl Exporter for Gexf {
         for &i in &sel.nodes {
             let n = &g.nodes()[i];
             let e = dict.get(n.entity);
-            writeln!(out, "      <node id=\"{}\" label=\"{}\">", xml_escape(&e.id), xml_escape(&e.name))?;
+            writeln!(
+                out,
+                "      <node id=\"{}\" label=\"{}\">",
+                xml_escape(&e.id),
+                xml_escape(&e.name)
+            )?;
             writeln!(out, "        <attvalues>")?;
             let aliases: Vec<&str> = e.aliases.iter().map(|a| a.text.as_str()).collect();
             let values = [
@@ -118,15 +133,27 @@ impl Exporter for Gexf {
             ];
             for ((id, _), v) in NODE_ATTRS.iter().zip(values) {
                 if !v.is_empty() {
-                    writeln!(out, "          <attvalue for=\"{id}\" value=\"{}\"/>", xml_escape(&v))?;
+                    writeln!(
+                        out,
+                        "          <attvalue for=\"{id}\" value=\"{}\"/>",
+                        xml_escape(&v)
+                    )?;
                 }
             }
             writeln!(out, "        </attvalues>")?;
             write_spells(out, &n.days, "        ")?;
             let (r, gr, b) = kind_color(e.kind);
             writeln!(out, "        <viz:color r=\"{r}\" g=\"{gr}\" b=\"{b}\"/>")?;
-            writeln!(out, "        <viz:size value=\"{}\"/>", round(4.0 + 3.0 * (n.mentions as f64).sqrt(), 2))?;
-            writeln!(out, "        <viz:position x=\"{}\" y=\"{}\" z=\"0\"/>", n.x, n.y)?;
+            writeln!(
+                out,
+                "        <viz:size value=\"{}\"/>",
+                round(4.0 + 3.0 * (n.mentions as f64).sqrt(), 2)
+            )?;
+            writeln!(
+                out,
+                "        <viz:position x=\"{}\" y=\"{}\" z=\"0\"/>",
+                n.x, n.y
+            )?;
             writeln!(out, "      </node>")?;
         }
         writeln!(out, "    </nodes>")?;
@@ -170,7 +197,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_drops_controls() {
-        assert_eq!(xml_escape("a&b<c>\"d'\u{1}e"), "a&amp;b&lt;c&gt;&quot;d&apos;e");
+        assert_eq!(
+            xml_escape("a&b<c>\"d'\u{1}e"),
+            "a&amp;b&lt;c&gt;&quot;d&apos;e"
+        );
         assert_eq!(xml_escape("马斯克"), "马斯克");
     }
 }

@@ -164,14 +164,20 @@ impl Exporter for Json {
                         .iter()
                         .map(|m| {
                             let e = dict.get(m.entity);
-                            let line_start = file.text[..m.start].rfind(['\n', '\r']).map_or(0, |p| p + 1);
+                            let line_start = file.text[..m.start]
+                                .rfind(['\n', '\r'])
+                                .map_or(0, |p| p + 1);
                             MentionOut {
                                 entity: &e.id,
                                 line: m.line,
                                 col: file.text[line_start..m.start].chars().count() + 1,
                                 text: &file.text[m.start..m.end],
                                 alias: &e.aliases[m.alias].text,
-                                rule: if m.weak { "weak-confirmed" } else { m.rule.as_str() },
+                                rule: if m.weak {
+                                    "weak-confirmed"
+                                } else {
+                                    m.rule.as_str()
+                                },
                                 weak: m.weak,
                             }
                         })

@@ -44,7 +44,12 @@ pub fn day_runs(days: &[Date]) -> Vec<(Date, Date)> {
 /// Removes characters XML 1.0 and Graphviz cannot carry (C0 controls other than tab, newline
 /// and carriage return, and the non-characters U+FFFE/U+FFFF).
 pub fn strip_controls(s: &str) -> std::borrow::Cow<'_, str> {
-    let bad = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}' || c == '\u{7F}';
+    let bad = |c: char| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+            || c == '\u{FFFE}'
+            || c == '\u{FFFF}'
+            || c == '\u{7F}'
+    };
     if s.chars().any(bad) {
         s.chars().filter(|&c| !bad(c)).collect::<String>().into()
     } else {
@@ -56,7 +61,11 @@ pub fn strip_controls(s: &str) -> std::borrow::Cow<'_, str> {
 pub fn round(x: f64, digits: i32) -> f64 {
     let p = 10f64.powi(digits);
     let r = (x * p).round() / p;
-    if r == 0.0 { 0.0 } else { r }
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
 }
 
 #[cfg(test)]
@@ -66,7 +75,18 @@ mod tests {
     #[test]
     fn consecutive_days_merge_across_month_ends() {
         let d = |s: &str| s.parse::<Date>().unwrap();
-        let runs = day_runs(&[d("2024-01-30"), d("2024-01-31"), d("2024-02-01"), d("2024-02-03")]);
-        assert_eq!(runs, [(d("2024-01-30"), d("2024-02-01")), (d("2024-02-03"), d("2024-02-03"))]);
+        let runs = day_runs(&[
+            d("2024-01-30"),
+            d("2024-01-31"),
+            d("2024-02-01"),
+            d("2024-02-03"),
+        ]);
+        assert_eq!(
+            runs,
+            [
+                (d("2024-01-30"), d("2024-02-01")),
+                (d("2024-02-03"), d("2024-02-03"))
+            ]
+        );
     }
 }

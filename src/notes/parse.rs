@@ -120,7 +120,9 @@ fn split_header(s: &str) -> (Option<Date>, usize, Option<String>, String, Vec<St
     while let Some((i, c)) = chars.next() {
         let next = rest[i + c.len_utf8()..].chars().next();
         // `#` starts a tag only when a tag character follows: `C# code` keeps its `#`.
-        if (c == '#' || c == '＃') && next.is_some_and(|n| !n.is_whitespace() && n != '#' && n != '＃') {
+        if (c == '#' || c == '＃')
+            && next.is_some_and(|n| !n.is_whitespace() && n != '#' && n != '＃')
+        {
             let start = i + c.len_utf8();
             let mut end = rest.len();
             while let Some(&(j, d)) = chars.peek() {
@@ -306,16 +308,47 @@ mod tests {
     #[test]
     fn bullets_keep_depth_group_and_line() {
         let (e, _) = parse("# 20240101 T\n+ a\n    - b\n        * c\n+ d\n");
-        let kinds: Vec<(usize, LineKind, u32)> =
-            e[0].lines.iter().map(|l| (l.number, l.kind, l.group)).collect();
+        let kinds: Vec<(usize, LineKind, u32)> = e[0]
+            .lines
+            .iter()
+            .map(|l| (l.number, l.kind, l.group))
+            .collect();
         assert_eq!(
             kinds,
             [
                 (1, LineKind::Header, 0),
-                (2, LineKind::Bullet { depth: 1, marker: '+' }, 1),
-                (3, LineKind::Bullet { depth: 2, marker: '-' }, 1),
-                (4, LineKind::Bullet { depth: 3, marker: '*' }, 1),
-                (5, LineKind::Bullet { depth: 1, marker: '+' }, 2),
+                (
+                    2,
+                    LineKind::Bullet {
+                        depth: 1,
+                        marker: '+'
+                    },
+                    1
+                ),
+                (
+                    3,
+                    LineKind::Bullet {
+                        depth: 2,
+                        marker: '-'
+                    },
+                    1
+                ),
+                (
+                    4,
+                    LineKind::Bullet {
+                        depth: 3,
+                        marker: '*'
+                    },
+                    1
+                ),
+                (
+                    5,
+                    LineKind::Bullet {
+                        depth: 1,
+                        marker: '+'
+                    },
+                    2
+                ),
             ]
         );
     }

@@ -8,7 +8,16 @@ fn build_json(dir: &TempDir, notes: &str, dict: &str) -> Value {
     dir.write("dict/d.toml", dict);
     let run = notegraph_in(
         dir.path(),
-        &["build", "--input", "notes", "--dict", "dict", "--out", "out", "--no-image"],
+        &[
+            "build",
+            "--input",
+            "notes",
+            "--dict",
+            "dict",
+            "--out",
+            "out",
+            "--no-image",
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = std::fs::read_to_string(dir.join("out/graph.json")).unwrap();
@@ -42,18 +51,38 @@ fn header_variants_are_parsed() {
                 n["line"].as_u64().unwrap(),
                 n["date"].clone(),
                 n["title"].as_str().unwrap(),
-                n["tags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect(),
+                n["tags"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t.as_str().unwrap())
+                    .collect(),
             )
         })
         .collect();
     assert_eq!(
         got,
         vec![
-            (1, Value::from("2024-08-31"), "《Elon Musk》42 Solar Tesla Energy 2004–2016", vec!["每日阅读"]),
+            (
+                1,
+                Value::from("2024-08-31"),
+                "《Elon Musk》42 Solar Tesla Energy 2004–2016",
+                vec!["每日阅读"]
+            ),
             (3, Value::Null, "OpenAI Dev Day Sam Altman（上）", vec![]),
-            (4, Value::from("2024-08-08"), "building makemore (中)", vec!["AI", "每日陪读"]),
+            (
+                4,
+                Value::from("2024-08-08"),
+                "building makemore (中)",
+                vec!["AI", "每日陪读"]
+            ),
             (5, Value::Null, "Bad date OpenAI", vec![]),
-            (6, Value::from("2024-10-09"), "micrograd (四)", vec!["每日陪读"]),
+            (
+                6,
+                Value::from("2024-10-09"),
+                "micrograd (四)",
+                vec!["每日陪读"]
+            ),
         ]
     );
     assert_eq!(notes[1]["entities"], serde_json::json!(["openai"]));
@@ -64,9 +93,25 @@ fn bad_dates_warn_with_file_and_line() {
     let dir = TempDir::new("baddate");
     dir.write("notes/a.md", "# 20241345 T\n+ x\n# 2024083 U\n");
     dir.write("dict/d.toml", DICT);
-    let run = notegraph_in(dir.path(), &["build", "-i", "notes", "-d", "dict", "-o", "out", "--no-image"]);
+    let run = notegraph_in(
+        dir.path(),
+        &[
+            "build",
+            "-i",
+            "notes",
+            "-d",
+            "dict",
+            "-o",
+            "out",
+            "--no-image",
+        ],
+    );
     assert_eq!(run.code, 0);
-    let warnings: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("warning:")).collect();
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
     assert_eq!(
         warnings,
         [
@@ -87,7 +132,11 @@ fn links_and_urls_are_kept_and_never_matched() {
     let n = &v["notes"][0];
     assert_eq!(
         n["urls"],
-        serde_json::json!(["https://openai.com/google", "https://x.org/a", "https://y.org/b"])
+        serde_json::json!([
+            "https://openai.com/google",
+            "https://x.org/a",
+            "https://y.org/b"
+        ])
     );
     assert_eq!(n["entities"], serde_json::json!(["google"]));
     assert_eq!(n["mentions"][0]["line"], 4);
@@ -104,4 +153,42 @@ fn seeds_build_finds_all_32_entries() {
     for f in ["graph.json", "graph.gexf", "graph.dot"] {
         assert!(dir.join(f).exists(), "{f} missing");
     }
+}
+
+#[test]
+fn dict_suggest_mines_bold_glosses_and_model_tokens() {
+    let dir = TempDir::new("suggest");
+    dir.write(
+        "notes/a.md",
+        "# 20240101 T\n+ **Keen AGI** 是 OpenAI 的对手\n+ **first principles**（第一性原理）\n+ o1-preview\n+ 还有 o1-preview 和 o1-preview\n# 20240102 U\n+ 用 Keen AGI 和 OpenAI（开放人工智能）\n",
+    );
+    dir.write(
+        "dict/d.toml",
+        "kind = \"company\"\n[[entity]]\nname = \"OpenAI\"\n",
+    );
+    let run = notegraph_in(
+        dir.path(),
+        &["dict", "suggest", "-i", "notes", "-d", "dict", "--json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let find = |t: &str| {
+        rows.iter()
+            .find(|r| r["text"] == t)
+            .unwrap_or_else(|| panic!("{t} not suggested: {rows:?}"))
+    };
+    assert_eq!(find("Keen AGI")["notes"], 2);
+    assert_eq!(find("Keen AGI")["source"], "bold");
+    assert_eq!(find("Keen AGI")["example"], "notes/a.md:2");
+    assert_eq!(find("o1-preview")["count"], 2);
+    assert_eq!(find("o1-preview")["source"], "model-like");
+    assert_eq!(find("开放人工智能")["alias_of"], "openai");
+    assert!(
+        rows.iter().all(|r| r["text"] != "OpenAI"),
+        "known names are not suggested"
+    );
 }
