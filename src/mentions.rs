@@ -14,6 +14,8 @@ pub struct Mention {
     pub alias: usize,
     /// 1-based line in the file.
     pub line: usize,
+    /// 1-based column of `start` in its line, in characters.
+    pub col: usize,
     /// Byte range in the file's text, as written (full-width letters, bold markers and all).
     pub start: usize,
     /// End of the byte range.
@@ -38,17 +40,33 @@ pub fn entry_mentions(
     let mut out = Vec::new();
     for line in &entry.lines {
         hits.clear();
-        matcher.find(file.slice(&line.span), &mut hits);
-        out.extend(hits.iter().map(|h| Mention {
-            entity: h.entity,
-            alias: h.alias,
-            line: line.number,
-            start: line.span.start + h.start,
-            end: line.span.start + h.end,
-            group: line.group,
-            rule: h.rule,
-            weak: h.weak,
-        }));
+        let text = file.slice(&line.span);
+        matcher.find(text, &mut hits);
+        if hits.is_empty() {
+            continue;
+        }
+        // Columns are counted once per line, left to right: counting from the line start
+        // for every hit is quadratic on a long line with many mentions.
+        let line_start = file.text[..line.span.start]
+            .rfind(['\n', '\r'])
+            .map_or(0, |p| p + 1);
+        let mut col = file.text[line_start..line.span.start].chars().count() + 1;
+        let mut at = 0;
+        for h in &hits {
+            col += text[at..h.start].chars().count();
+            at = h.start;
+            out.push(Mention {
+                entity: h.entity,
+                alias: h.alias,
+                line: line.number,
+                col,
+                start: line.span.start + h.start,
+                end: line.span.start + h.end,
+                group: line.group,
+                rule: h.rule,
+                weak: h.weak,
+            });
+        }
     }
     if out.iter().any(|m| m.weak) {
         let mut strong: Vec<EntityId> = out.iter().filter(|m| !m.weak).map(|m| m.entity).collect();

@@ -164,13 +164,10 @@ impl Exporter for Json {
                         .iter()
                         .map(|m| {
                             let e = dict.get(m.entity);
-                            let line_start = file.text[..m.start]
-                                .rfind(['\n', '\r'])
-                                .map_or(0, |p| p + 1);
                             MentionOut {
                                 entity: &e.id,
                                 line: m.line,
-                                col: file.text[line_start..m.start].chars().count() + 1,
+                                col: m.col,
                                 text: &file.text[m.start..m.end],
                                 alias: &e.aliases[m.alias].text,
                                 rule: if m.weak {
