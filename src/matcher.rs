@@ -119,7 +119,10 @@ impl Matcher {
             if !p.boundaries_ok(t, s, e) {
                 continue;
             }
-            if urls.iter().any(|&(a, b)| s < b && a < e) {
+            // URLs are sorted and disjoint: the first one ending after `s` is the only one
+            // that can overlap. A linear scan here is quadratic on a long line of links.
+            let k = urls.partition_point(|&(_, b)| b <= s);
+            if urls.get(k).is_some_and(|&(a, _)| a < e) {
                 continue;
             }
             cands.push(Candidate {

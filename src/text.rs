@@ -46,8 +46,8 @@ fn fold_char(c: char) -> Option<char> {
 pub struct Folded {
     /// The folded text.
     pub text: String,
-    /// `map[i]` is the byte offset in the original of folded byte `i`; one extra entry at
-    /// the end maps the end of the text. Empty when folding changed nothing (identity map).
+    /// `map[i]` is the byte offset in the original of folded byte `i` (of the start of its
+    /// char, for a char folding changed); one extra entry at the end maps the end of the text. Empty when folding changed nothing (identity map).
     map: Vec<u32>,
 }
 
@@ -67,8 +67,12 @@ impl Folded {
         if self.map.is_empty() || i == 0 {
             return i;
         }
+        // Bytes copied unchanged map to themselves, a folded char's bytes to its start:
+        // either way the span ends at the next char boundary after `o`.
         let o = self.map[i - 1] as usize;
-        o + original[o..].chars().next().map_or(0, char::len_utf8)
+        (o + 1..=original.len())
+            .find(|&e| original.is_char_boundary(e))
+            .unwrap_or(original.len())
     }
 }
 
@@ -96,18 +100,35 @@ pub fn fold(s: &str) -> Folded {
             map: Vec::new(),
         };
     }
+    let b = s.as_bytes();
     let mut text = String::with_capacity(s.len());
-    let mut map = Vec::with_capacity(s.len() + 1);
-    let mut chars = s.char_indices().peekable();
+    let mut map: Vec<u32> = Vec::with_capacity(s.len() + 1);
     let mut last_space = false;
-    while let Some((i, c)) = chars.next() {
-        if c == '*' {
-            if let Some(&(_, '*')) = chars.peek() {
-                chars.next();
-                continue;
-            }
+    let mut i = 0;
+    while i < b.len() {
+        // Copy the bytes folding leaves alone in one run (most of a line): a char-by-char
+        // copy dominated the matching time of long lines. The stop bytes are ASCII or lead
+        // bytes, so a run always ends on a char boundary.
+        let run = b[i..]
+            .iter()
+            .position(|&x| matches!(x, b'*' | b'\t' | b' ' | 0xC2 | 0xE2 | 0xE3 | 0xEF))
+            .map_or(b.len(), |k| i + k);
+        if run > i {
+            text.push_str(&s[i..run]);
+            map.extend(i as u32..run as u32);
+            last_space = false;
+            i = run;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        if c == '*' && b.get(i + 1) == Some(&b'*') {
+            i += 2;
+            continue;
         }
         let f = fold_char(c).unwrap_or(c);
+        i += c.len_utf8();
         if f == ' ' {
             if last_space {
                 continue;
@@ -118,7 +139,10 @@ pub fn fold(s: &str) -> Folded {
         }
         let start = text.len();
         text.push(f);
-        map.extend(std::iter::repeat_n(i as u32, text.len() - start));
+        map.extend(std::iter::repeat_n(
+            (i - c.len_utf8()) as u32,
+            text.len() - start,
+        ));
     }
     map.push(s.len() as u32);
     Folded { text, map }
@@ -206,27 +230,40 @@ pub fn slug(name: &str) -> String {
 /// Byte ranges of the URLs in `s`: `http://`, `https://` and `www.` up to whitespace or a
 /// closing bracket. Nothing inside them is ever matched against the dictionary.
 pub fn url_spans(s: &str) -> Vec<(usize, usize)> {
+    // Jump between candidates with substring search (much faster than walking every char
+    // of a long line), remembering the next hit of each needle so the search stays linear.
+    let find = |needle: &str, from: usize| s[from..].find(needle).map(|k| from + k);
     let mut out = Vec::new();
-    if !s.contains("://") && !s.contains("www.") {
-        return out;
-    }
+    let mut http = find("http", 0);
+    let mut www = find("www.", 0);
     let mut i = 0;
-    while i < s.len() {
-        let rest = &s[i..];
+    loop {
+        if http.is_some_and(|p| p < i) {
+            http = find("http", i);
+        }
+        if www.is_some_and(|p| p < i) {
+            www = find("www.", i);
+        }
+        let j = match (http, www) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => break,
+        };
+        let rest = &s[j..];
         let starts = rest.starts_with("http://")
             || rest.starts_with("https://")
-            || (rest.starts_with("www.") && (i == 0 || !is_word_char(prev_char(s, i))));
-        if starts {
-            let end = rest
-                .char_indices()
-                .find(|&(_, c)| is_url_end(c))
-                .map(|(j, _)| i + j)
-                .unwrap_or(s.len());
-            out.push((i, end));
-            i = end;
-        } else {
-            i += rest.chars().next().map_or(1, char::len_utf8);
+            || (rest.starts_with("www.") && (j == 0 || !is_word_char(prev_char(s, j))));
+        if !starts {
+            // `h` and `w` are ASCII, so the next byte starts a char.
+            i = j + 1;
+            continue;
         }
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| is_url_end(c))
+            .map_or(s.len(), |(k, _)| j + k);
+        out.push((j, end));
+        i = end;
     }
     out
 }

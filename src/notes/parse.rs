@@ -5,6 +5,7 @@ use super::{Date, Entry, Line, LineKind};
 use crate::error::{Location, Warning};
 use crate::text;
 use regex::Regex;
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -109,36 +110,90 @@ fn leading_date(s: &str) -> (Option<Date>, usize, Option<String>) {
     (None, 0, None)
 }
 
+/// `s` trimmed, with every run of whitespace turned into one space. Runs of bytes that cannot
+/// start a whitespace char are copied whole (the char-by-char `split_whitespace` made very
+/// long headers slow); the stop bytes are ASCII or lead bytes, so runs end on char boundaries.
+fn collapse_whitespace(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    let mut i = 0;
+    while i < b.len() {
+        let run = b[i..]
+            .iter()
+            .position(|&x| {
+                x.is_ascii_whitespace() || x == 0x0B || matches!(x, 0xC2 | 0xE1 | 0xE2 | 0xE3)
+            })
+            .map_or(b.len(), |k| i + k);
+        if run > i {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push_str(&s[i..run]);
+            i = run;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Byte offset of the next `#` or full-width `＃` at or after `from`.
+fn next_hash(s: &str, from: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = from;
+    while let Some(k) = b[i..].iter().position(|&x| x == b'#' || x == 0xEF) {
+        let at = i + k;
+        if b[at] == b'#' || s[at..].starts_with('＃') {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
 /// Splits header text (after `#`) into date, title and tags.
 fn split_header(s: &str) -> (Option<Date>, usize, Option<String>, String, Vec<String>) {
     let trimmed = s.trim_start_matches([' ', '\t', '\u{3000}']);
     let (date, used, problem) = leading_date(trimmed);
     let rest = &trimmed[used..];
-    let mut title = String::new();
+    let mut title = String::with_capacity(rest.len());
     let mut tags = Vec::new();
-    let mut chars = rest.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let next = rest[i + c.len_utf8()..].chars().next();
+    let is_hash = |c: char| c == '#' || c == '＃';
+    let mut i = 0;
+    // Copies the title between `#`s in runs: a char-by-char copy made very long headers slow.
+    while let Some(k) = next_hash(rest, i) {
+        title.push_str(&rest[i..k]);
+        let after = k + rest[k..].chars().next().map_or(1, char::len_utf8);
+        let next = rest[after..].chars().next();
         // `#` starts a tag only when a tag character follows: `C# code` keeps its `#`.
-        if (c == '#' || c == '＃')
-            && next.is_some_and(|n| !n.is_whitespace() && n != '#' && n != '＃')
-        {
-            let start = i + c.len_utf8();
-            let mut end = rest.len();
-            while let Some(&(j, d)) = chars.peek() {
-                if d.is_whitespace() || d == '#' || d == '＃' {
-                    end = j;
-                    break;
-                }
-                chars.next();
-            }
-            tags.push(rest[start..end].to_string());
+        if next.is_some_and(|n| !n.is_whitespace() && !is_hash(n)) {
+            let end = rest[after..]
+                .find(|c: char| c.is_whitespace() || is_hash(c))
+                .map_or(rest.len(), |e| after + e);
+            tags.push(rest[after..end].to_string());
             title.push(' ');
+            i = end;
         } else {
-            title.push(c);
+            title.push_str(&rest[k..after]);
+            i = after;
         }
     }
-    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    title.push_str(&rest[i..]);
+    let title = collapse_whitespace(&title);
     (date, s.len() - trimmed.len(), problem, title, tags)
 }
 
@@ -255,12 +310,13 @@ pub fn parse_file(path: &Path, text: &str, file: usize) -> (Vec<Entry>, Vec<Warn
     }
 
     for e in &mut entries {
-        let src = text;
+        // A set beside the list: checking the list itself is quadratic in the number of links.
+        let mut seen = HashSet::new();
         for l in &e.lines {
-            let s = &src[l.span.clone()];
+            let s = &text[l.span.clone()];
             for (a, b) in text::url_spans(s) {
                 let u = &s[a..b];
-                if !e.urls.iter().any(|x| x == u) {
+                if seen.insert(u) {
                     e.urls.push(u.to_string());
                 }
             }
