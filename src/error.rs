@@ -2,9 +2,10 @@
 //!
 //! Messages are one lowercase line: `path:line[:col]: what is wrong (hint: how to fix it)`.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A place in an input file. `line` and `col` are 1-based; 0 means "the whole file".
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -34,9 +35,34 @@ impl Location {
     }
 }
 
+/// Text as part of a message: control characters (a newline, an escape sequence) are written
+/// escaped, so a message stays one line and cannot drive the terminal, whatever a file name,
+/// an entity name or a note says.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// A path as message text, escaped like [`printable`].
+pub fn display_path(path: &Path) -> String {
+    printable(&path.display().to_string()).into_owned()
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", display_path(&self.path))?;
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
             if self.col > 0 {
@@ -71,9 +97,9 @@ impl Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location, self.message)?;
+        write!(f, "{}: {}", self.location, printable(&self.message))?;
         if !self.hint.is_empty() {
-            write!(f, " (hint: {})", self.hint)?;
+            write!(f, " (hint: {})", printable(&self.hint))?;
         }
         Ok(())
     }
@@ -89,6 +115,15 @@ pub enum Error {
         /// The underlying error.
         source: io::Error,
         /// What to do about it.
+        hint: String,
+    },
+    /// The notes cannot be read as asked (nothing to read, say).
+    Input {
+        /// Where the problem is.
+        location: Location,
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
         hint: String,
     },
     /// The dictionary is broken; nothing is written.
@@ -143,6 +178,19 @@ impl Error {
         }
     }
 
+    /// A problem with the notes as a whole, at a place.
+    pub fn input_problem(
+        location: Location,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Error::Input {
+            location,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
     /// A query error.
     pub fn query(message: impl Into<String>, hint: impl Into<String>) -> Self {
         Error::Query {
@@ -154,7 +202,7 @@ impl Error {
     /// An input error, with a hint chosen from the kind of failure.
     pub fn input(path: impl Into<PathBuf>, source: io::Error) -> Self {
         let hint = match source.kind() {
-            io::ErrorKind::NotFound => "check the path; --input takes files or folders",
+            io::ErrorKind::NotFound => "check the path; --input and --dict take files or folders",
             io::ErrorKind::PermissionDenied => "check the file's permissions",
             _ => "check that the path is a readable file or folder",
         };
@@ -172,7 +220,15 @@ impl Error {
             io::ErrorKind::AlreadyExists | io::ErrorKind::NotADirectory => {
                 "--out must be a folder, not a file"
             }
+            // Raw errno values (the same on Linux and the BSDs): their ErrorKinds need a
+            // newer Rust than the crate's minimum.
             _ if source.raw_os_error() == Some(28) => "the disk is full; free some space",
+            _ if source.raw_os_error() == Some(30) => {
+                "the file system is read-only; choose another folder with --out"
+            }
+            _ if source.raw_os_error() == Some(21) => {
+                "a folder is in the way of the file; remove or rename it"
+            }
             _ => "check that --out is a writable folder",
         };
         Error::Output {
@@ -183,7 +239,8 @@ impl Error {
     }
 }
 
-fn io_message(e: &io::Error) -> String {
+/// An `io::Error` as message text: its first letter lowercased, like every message here.
+pub fn io_message(e: &io::Error) -> String {
     // io::Error's Display ends with "(os error N)"; keep it, but lowercase the first letter
     // so every message reads the same way.
     let s = e.to_string();
@@ -200,14 +257,24 @@ impl fmt::Display for Error {
             Error::Io { path, source, hint } => write!(
                 f,
                 "{}: cannot read: {} (hint: {hint})",
-                path.display(),
+                display_path(path),
                 io_message(source)
             ),
             Error::Dictionary {
                 location,
                 message,
                 hint,
-            } => write!(f, "{location}: {message} (hint: {hint})"),
+            }
+            | Error::Input {
+                location,
+                message,
+                hint,
+            } => write!(
+                f,
+                "{location}: {} (hint: {})",
+                printable(message),
+                printable(hint)
+            ),
             Error::DictionaryProblems(all) => {
                 for (i, e) in all.iter().enumerate() {
                     if i > 0 {
@@ -224,20 +291,22 @@ impl fmt::Display for Error {
                     }
                     write!(f, "{w}")?;
                 }
+                let n = warnings.len();
+                let s = if n == 1 { "" } else { "s" };
                 write!(
                     f,
-                    "\n{} warning(s) with --strict (hint: fix the notes or drop --strict)",
-                    warnings.len()
+                    "\n{n} warning{s} with --strict; nothing written (hint: fix the notes, or drop --strict to build anyway)"
                 )
             }
-            Error::Query { message, hint } => write!(f, "{message} (hint: {hint})"),
+            Error::Query { message, hint } | Error::Render { message, hint } => {
+                write!(f, "{} (hint: {})", printable(message), printable(hint))
+            }
             Error::Output { path, source, hint } => write!(
                 f,
                 "{}: cannot write: {} (hint: {hint})",
-                path.display(),
+                display_path(path),
                 io_message(source)
             ),
-            Error::Render { message, hint } => write!(f, "{message} (hint: {hint})"),
         }
     }
 }

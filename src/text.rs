@@ -184,29 +184,95 @@ pub fn line_ranges(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// Decodes file bytes: strips a UTF-8 BOM, and replaces invalid UTF-8 with U+FFFD. Returns the
-/// text and, when bytes were replaced, the 1-based line of the first bad byte.
-pub fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
-    let body = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes[3..].to_vec()
-    } else {
-        bytes
-    };
-    match String::from_utf8(body) {
-        Ok(s) => (s, None),
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let line = 1 + bytes[..valid].iter().filter(|&&b| b == b'\n').count();
-            (String::from_utf8_lossy(&bytes).into_owned(), Some(line))
-        }
-    }
+/// Where a file held invalid UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadUtf8 {
+    /// 1-based line of the first invalid byte.
+    pub line: usize,
+    /// 1-based column of the first invalid byte, in chars of the decoded line.
+    pub col: usize,
+    /// Number of lines holding invalid bytes.
+    pub lines: usize,
 }
 
-/// True when the bytes look like a binary file (a NUL in the first 8 KiB), as `grep` and
-/// `git` decide it.
-pub fn looks_binary(bytes: &[u8]) -> bool {
-    bytes[..bytes.len().min(8192)].contains(&0)
+/// Decodes file bytes: strips a UTF-8 BOM, and replaces each invalid sequence with U+FFFD
+/// (as `String::from_utf8_lossy` does). Says where the invalid bytes were, if any.
+pub fn decode(mut bytes: Vec<u8>) -> (String, Option<BadUtf8>) {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    let bytes = match String::from_utf8(bytes) {
+        Ok(s) => return (s, None),
+        Err(e) => e.into_bytes(),
+    };
+    let mut text = String::with_capacity(bytes.len() + 16);
+    let mut bad = Vec::new();
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            bad.push(text.len());
+            text.push(char::REPLACEMENT_CHARACTER);
+        }
+    }
+    // Both lists are in text order: one walk gives every replacement its line.
+    let mut report: Option<BadUtf8> = None;
+    let mut k = 0;
+    for (n, (start, end)) in line_ranges(&text).into_iter().enumerate() {
+        if k == bad.len() {
+            break;
+        }
+        if bad[k] >= end {
+            continue;
+        }
+        while k < bad.len() && bad[k] < end {
+            k += 1;
+        }
+        match &mut report {
+            Some(r) => r.lines += 1,
+            None => {
+                report = Some(BadUtf8 {
+                    line: n + 1,
+                    col: text[start..bad[0]].chars().count() + 1,
+                    lines: 1,
+                })
+            }
+        }
+    }
+    (text, report)
+}
+
+/// 1-based line and column (in chars) of byte `offset` of possibly invalid UTF-8 text,
+/// with the line ends of [`line_ranges`].
+pub fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let offset = offset.min(bytes.len());
+    let mut line = 1;
+    let mut start = 0;
+    let mut i = 0;
+    while i < offset {
+        match bytes[i] {
+            b'\n' => {
+                line += 1;
+                start = i + 1;
+            }
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => {
+                line += 1;
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let col = String::from_utf8_lossy(&bytes[start..offset])
+        .chars()
+        .count()
+        + 1;
+    (line, col)
+}
+
+/// The offset of the first NUL byte in the first 8 KiB, when there is one: such a file is
+/// binary, as `grep` and `git` decide it.
+pub fn binary_offset(bytes: &[u8]) -> Option<usize> {
+    bytes[..bytes.len().min(8192)].iter().position(|&b| b == 0)
 }
 
 /// Slug of a name: lowercase ASCII letters and digits, other runs turned into one `-`.
@@ -308,10 +374,19 @@ mod tests {
     }
 
     #[test]
-    fn decode_strips_bom_and_reports_the_bad_line() {
-        let (s, bad) = decode(b"\xEF\xBB\xBFa\nb\xFFc\n".to_vec());
-        assert_eq!(s, "a\nb\u{FFFD}c\n");
-        assert_eq!(bad, Some(2));
+    fn decode_strips_bom_and_reports_the_bad_lines() {
+        let (s, bad) = decode(b"\xEF\xBB\xBFa\r\nb\xFF\xFEc\rd\ne\xC3\n".to_vec());
+        assert_eq!(s, "a\r\nb\u{FFFD}\u{FFFD}c\rd\ne\u{FFFD}\n");
+        let bad = bad.unwrap();
+        assert_eq!((bad.line, bad.col, bad.lines), (2, 2, 2));
+        assert_eq!(decode(b"\xEF\xBB\xBFok".to_vec()), ("ok".to_string(), None));
+    }
+
+    #[test]
+    fn line_col_counts_crlf_and_lone_cr_once() {
+        assert_eq!(line_col(b"a\r\nb\rc\n\xFFd\x00", 9), (4, 3));
+        assert_eq!(line_col(b"", 0), (1, 1));
+        assert_eq!(binary_offset(b"ab\x00"), Some(2));
     }
 
     #[test]

@@ -160,26 +160,40 @@ impl Workspace {
 }
 
 /// Reads every note file under `inputs`. Binary files are skipped with a warning; invalid
-/// UTF-8 is replaced and reported at its line.
+/// UTF-8 is replaced and reported at its line. Finding no note file at all is an error: an
+/// empty graph would silently replace the previous outputs.
 fn read_files(inputs: &[PathBuf]) -> Result<(Vec<SourceFile>, Vec<Warning>)> {
     let (paths, mut warnings) = fsutil::discover(inputs, fsutil::NOTE_EXTENSIONS)?;
+    if paths.is_empty() {
+        return Err(Error::input_problem(
+            Location::new(inputs.first().cloned().unwrap_or_default(), 0),
+            "no note files (*.txt, *.md, *.markdown) found",
+            "point --input at a folder of notes or at a note file",
+        ));
+    }
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
         let bytes = std::fs::read(&path).map_err(|e| Error::input(&path, e))?;
-        if text::looks_binary(&bytes) {
+        if let Some(at) = text::binary_offset(&bytes) {
+            let (line, col) = text::line_col(&bytes, at);
             warnings.push(Warning::new(
-                Location::new(&path, 0),
-                "looks like a binary file; skipped",
-                "keep only text notes (.txt, .md) in the input folder",
+                Location::new(&path, line).with_col(col),
+                "binary file (a nul byte here); skipped",
+                "keep only text notes (.txt, .md, .markdown) in the input folder",
             ));
             continue;
         }
-        let (text, bad_line) = text::decode(bytes);
-        if let Some(line) = bad_line {
+        let (text, bad) = text::decode(bytes);
+        if let Some(bad) = bad {
+            let more = match bad.lines {
+                1 => String::new(),
+                2 => " and on 1 more line".to_string(),
+                n => format!(" and on {} more lines", n - 1),
+            };
             warnings.push(Warning::new(
-                Location::new(&path, line),
-                "invalid utf-8; bad bytes replaced with U+FFFD",
-                "save the note as utf-8",
+                Location::new(&path, bad.line).with_col(bad.col),
+                format!("invalid utf-8 here{more}; the bad bytes now read as \u{FFFD}"),
+                "save the note as utf-8 (from gbk: iconv -f gbk -t utf-8)",
             ));
         }
         files.push(SourceFile { path, text });

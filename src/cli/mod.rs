@@ -58,7 +58,12 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(CliError::Lib(e)) => {
-            eprintln!("error: {e}");
+            // Several problems (a broken dictionary, --strict) come one per line: each line
+            // is an error of its own and says so.
+            let mut err = io::stderr().lock();
+            for line in e.to_string().lines() {
+                let _ = writeln!(err, "error: {line}");
+            }
             ExitCode::from(2)
         }
     }

@@ -62,10 +62,12 @@ struct DateRes {
 fn date_res() -> &'static DateRes {
     static RES: OnceLock<DateRes> = OnceLock::new();
     RES.get_or_init(|| DateRes {
-        re_compact: Regex::new(r"^(\d{4})(\d{2})(\d{2})(?:\D|$)").unwrap(),
-        re_sep: Regex::new(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:\D|$)").unwrap(),
-        re_cjk: Regex::new(r"^(\d{4})年(\d{1,2})月(\d{1,2})日").unwrap(),
-        re_digits: Regex::new(r"^\d+").unwrap(),
+        // ASCII digits only: regex's `\d` is Unicode, and a date in other digits would fail
+        // to parse as a number and be reported as month 0.
+        re_compact: Regex::new(r"^([0-9]{4})([0-9]{2})([0-9]{2})(?:[^0-9]|$)").unwrap(),
+        re_sep: Regex::new(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?:[^0-9]|$)").unwrap(),
+        re_cjk: Regex::new(r"^([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日").unwrap(),
+        re_digits: Regex::new(r"^[0-9]+").unwrap(),
     })
 }
 
@@ -106,6 +108,21 @@ fn leading_date(s: &str) -> (Option<Date>, usize, Option<String>) {
                 )),
             );
         }
+    }
+    let wide = s
+        .chars()
+        .take_while(|c| matches!(c, '０'..='９'))
+        .map(char::len_utf8)
+        .sum::<usize>();
+    if wide >= 5 {
+        return (
+            None,
+            0,
+            Some(format!(
+                "{:?} is written in full-width digits and is not read as a date",
+                &s[..wide]
+            )),
+        );
     }
     (None, 0, None)
 }
@@ -149,6 +166,37 @@ fn collapse_whitespace(s: &str) -> String {
         }
     }
     out
+}
+
+/// Byte offset of the `(` of the first link `[text](url` on a line whose `(` is never closed.
+/// Parentheses nest (`[w](https://en.wikipedia.org/wiki/A_(b))` is closed); a stray `)`
+/// outside any parenthesis is ignored. One pass, memory only for open links.
+fn unclosed_link(s: &str) -> Option<usize> {
+    if !s.contains("](") {
+        return None;
+    }
+    let b = s.as_bytes();
+    let mut depth = 0usize;
+    // Open links as (offset of '(', depth inside it); depths increase up the stack.
+    let mut links: Vec<(usize, usize)> = Vec::new();
+    for (i, &x) in b.iter().enumerate() {
+        match x {
+            b'(' => {
+                depth += 1;
+                if i > 0 && b[i - 1] == b']' {
+                    links.push((i, depth));
+                }
+            }
+            b')' if depth > 0 => {
+                depth -= 1;
+                while links.last().is_some_and(|&(_, d)| d > depth) {
+                    links.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    links.first().map(|&(i, _)| i)
 }
 
 /// Byte offset of the next `#` or full-width `＃` at or after `from`.
@@ -309,6 +357,18 @@ pub fn parse_file(path: &Path, text: &str, file: usize) -> (Vec<Entry>, Vec<Warn
         });
     }
 
+    if entries.is_empty() {
+        let what = if text.is_empty() {
+            "empty file; nothing to read"
+        } else {
+            "only blank lines; nothing to read"
+        };
+        warnings.push(Warning::new(
+            Location::new(path, 1),
+            what,
+            "write notes under a header such as # 20240831 Title, or remove the file",
+        ));
+    }
     for e in &mut entries {
         // A set beside the list: checking the list itself is quadratic in the number of links.
         let mut seen = HashSet::new();
@@ -320,9 +380,13 @@ pub fn parse_file(path: &Path, text: &str, file: usize) -> (Vec<Entry>, Vec<Warn
                     e.urls.push(u.to_string());
                 }
             }
-            if s.contains("](") && s.matches('(').count() > s.matches(')').count() {
+            if let Some(at) = unclosed_link(s) {
+                let line_start = text[..l.span.start]
+                    .rfind(['\n', '\r'])
+                    .map_or(0, |p| p + 1);
+                let col = text[line_start..l.span.start + at].chars().count() + 1;
                 warnings.push(Warning::new(
-                    Location::new(path, l.number),
+                    Location::new(path, l.number).with_col(col),
                     "link without a closing ')'",
                     "write links as [text](url)",
                 ));
