@@ -2,7 +2,7 @@
 
 use crate::error::Location;
 use crate::error::{Error, Result, Warning};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -19,7 +19,8 @@ fn has_extension(path: &Path, exts: &[&str]) -> bool {
 /// Finds the files under `inputs` with one of `exts`. A file given by name is taken whatever
 /// its extension; folders are walked recursively. The result is sorted by path and free of
 /// duplicates, so the directory order of the file system never shows in an output. Symlink
-/// loops are walked once and reported as warnings.
+/// loops are walked once, and a file reached twice (through a symlink, or named twice) is
+/// read once; both are reported as warnings, as are broken links.
 pub fn discover(inputs: &[PathBuf], exts: &[&str]) -> Result<(Vec<PathBuf>, Vec<Warning>)> {
     let mut files = BTreeSet::new();
     let mut warnings = Vec::new();
@@ -32,7 +33,30 @@ pub fn discover(inputs: &[PathBuf], exts: &[&str]) -> Result<(Vec<PathBuf>, Vec<
             files.insert(input.clone());
         }
     }
-    Ok((files.into_iter().collect(), warnings))
+    // Canonical paths identify one file behind several names; the first name in sorted
+    // order is kept, so the choice does not depend on the directory order either.
+    let mut canonical: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    let mut unique = Vec::with_capacity(files.len());
+    for path in files {
+        match fs::canonicalize(&path) {
+            Ok(c) => match canonical.get(&c) {
+                Some(first) => warnings.push(Warning::new(
+                    Location::new(&path, 0),
+                    format!(
+                        "same file as {}; read once",
+                        crate::error::display_path(first)
+                    ),
+                    "remove the duplicate symlink or input",
+                )),
+                None => {
+                    canonical.insert(c, path.clone());
+                    unique.push(path);
+                }
+            },
+            Err(_) => unique.push(path),
+        }
+    }
+    Ok((unique, warnings))
 }
 
 fn walk(
@@ -64,20 +88,46 @@ fn walk(
                 files.insert(path);
             }
             Ok(_) => {}
-            Err(e) => warnings.push(Warning::new(
-                Location::new(&path, 0),
-                format!("skipped: {e}"),
-                "fix or remove the broken link",
-            )),
+            // Only a symlink can fail here: the folder listing itself worked.
+            Err(e) => {
+                let what = match e.kind() {
+                    io::ErrorKind::NotFound => {
+                        "broken symlink (its target does not exist); skipped".to_string()
+                    }
+                    // ELOOP reads "too many levels of symbolic links": clear as it is.
+                    _ => format!("cannot follow: {}; skipped", crate::error::io_message(&e)),
+                };
+                warnings.push(Warning::new(
+                    Location::new(&path, 0),
+                    what,
+                    "fix or remove the link",
+                ));
+            }
         }
     }
     Ok(())
 }
 
-/// Writes a file atomically: the bytes go to a temporary file in the same folder, which is
-/// flushed and then renamed over `path`. A failure leaves the previous file intact and removes
-/// the temporary one.
-pub fn write_atomic<F>(path: &Path, write: F) -> Result<()>
+/// A file written under a temporary name in its target's folder, waiting to be renamed over
+/// the target by [`commit`]. Dropped uncommitted, it removes the temporary file.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Writes a file's bytes to a temporary file in the same folder as `path` (so the rename is
+/// atomic: same file system) and flushes it to disk. Nothing at `path` changes yet. On
+/// failure the temporary file is removed.
+pub fn stage<F>(path: &Path, write: F) -> Result<Staged>
 where
     F: FnOnce(&mut dyn Write) -> io::Result<()>,
 {
@@ -89,20 +139,57 @@ where
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let staged = Staged {
+        tmp: dir.join(format!(".{name}.tmp{}", std::process::id())),
+        path: path.to_path_buf(),
+    };
     let result = (|| -> io::Result<()> {
-        let file = fs::File::create(&tmp)?;
+        let file = fs::File::create(&staged.tmp)?;
         let mut buf = io::BufWriter::with_capacity(1 << 16, file);
         write(&mut buf)?;
         let file = buf.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
+        file.sync_all()
     })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(Error::output(path, e));
+    // On error `staged` drops here and removes whatever part of the file was written.
+    result.map_err(|e| Error::output(path, e))?;
+    Ok(staged)
+}
+
+/// Renames staged files over their targets, in order. Everything was written before, so a
+/// full disk or a failing exporter has already stopped the caller with every previous file
+/// intact; a failing rename (a folder in the way) stops here, and the temporary files not
+/// yet renamed are removed.
+pub fn commit(staged: Vec<Staged>) -> Result<()> {
+    // A folder in the way is the one failure a rename is likely to meet: check every target
+    // first, so that it, too, leaves all previous files as they were.
+    for s in &staged {
+        if fs::symlink_metadata(&s.path).is_ok_and(|m| m.is_dir()) {
+            return Err(Error::output(&s.path, is_a_directory()));
+        }
+    }
+    for mut s in staged {
+        fs::rename(&s.tmp, &s.path).map_err(|e| Error::output(&s.path, e))?;
+        s.tmp = PathBuf::new();
     }
     Ok(())
+}
+
+/// The error `rename` gives when the target is a folder (EISDIR).
+fn is_a_directory() -> io::Error {
+    #[cfg(unix)]
+    return io::Error::from_raw_os_error(21);
+    #[cfg(not(unix))]
+    return io::Error::other("is a directory");
+}
+
+/// Writes a file atomically: the bytes go to a temporary file in the same folder, which is
+/// flushed and then renamed over `path`. A failure leaves the previous file intact and removes
+/// the temporary one.
+pub fn write_atomic<F>(path: &Path, write: F) -> Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    commit(vec![stage(path, write)?])
 }
 
 /// Makes sure `dir` exists and is a folder.

@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::export::{dot::Dot, gexf::Gexf, json::Json, Exporter};
-use crate::fsutil::{ensure_dir, write_atomic};
+use crate::fsutil::{commit, ensure_dir, stage, write_atomic};
 use crate::graph::{Prune, Selection};
 use crate::render::{self, Engine, ImageFormat};
 use crate::workspace::Workspace;
@@ -39,10 +39,6 @@ pub struct Written {
     pub selection: Selection,
 }
 
-fn export_to(path: &Path, ws: &Workspace, sel: &Selection, ex: &dyn Exporter) -> Result<()> {
-    write_atomic(path, |w| ex.write(ws, sel, w))
-}
-
 /// The DOT text of a selection.
 pub fn dot_string(ws: &Workspace, sel: &Selection) -> String {
     let mut buf = Vec::new();
@@ -51,14 +47,17 @@ pub fn dot_string(ws: &Workspace, sel: &Selection) -> String {
     String::from_utf8(buf).expect("the DOT writer writes UTF-8")
 }
 
-/// Writes graph.json, graph.gexf, graph.dot and, when Graphviz is there, the image.
+/// Writes graph.json, graph.gexf, graph.dot and, when Graphviz is there, the image. All of
+/// them are written to temporary files first and renamed only when every one succeeded, so
+/// a failure (a full disk, Graphviz failing) leaves the previous outputs as they were.
 pub fn write_outputs(ws: &Workspace, opts: &OutputOptions) -> Result<Written> {
     ensure_dir(&opts.dir)?;
     let sel = ws.graph.prune(&opts.prune);
     let mut written = Written::default();
+    let mut staged = Vec::new();
     for ex in [&Json as &dyn Exporter, &Gexf, &Dot] {
         let path = opts.dir.join(format!("graph.{}", ex.extension()));
-        export_to(&path, ws, &sel, ex)?;
+        staged.push(stage(&path, |w| ex.write(ws, &sel, w))?);
         written.files.push(path);
     }
     if opts.image {
@@ -66,7 +65,7 @@ pub fn write_outputs(ws: &Workspace, opts: &OutputOptions) -> Result<Written> {
             let image_sel = ws.graph.prune(&opts.image_prune);
             let bytes = render::render(dot_string(ws, &image_sel), opts.format, opts.engine)?;
             let path = opts.dir.join(format!("graph.{}", opts.format.extension()));
-            write_atomic(&path, |w| w.write_all(&bytes))?;
+            staged.push(stage(&path, |w| w.write_all(&bytes))?);
             written.files.push(path);
         } else {
             written.image_skipped = Some(format!(
@@ -75,6 +74,7 @@ pub fn write_outputs(ws: &Workspace, opts: &OutputOptions) -> Result<Written> {
             ));
         }
     }
+    commit(staged)?;
     written.selection = sel;
     Ok(written)
 }
