@@ -6,7 +6,8 @@ use crate::error::{Error, Location, Result};
 use crate::fsutil;
 use crate::text;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::cell::Cell;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
@@ -80,22 +81,33 @@ struct Draft {
 struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// The last answer as (offset, column): offsets mostly come in text order, and counting
+    /// on from the previous one keeps a line with 100k aliases linear.
+    last: Cell<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
     fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts,
+            last: Cell::new((0, 1)),
+        }
     }
 
     fn location(&self, path: &Path, offset: usize) -> Location {
+        let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
-        let col = self.text[start..offset.min(self.text.len())]
-            .chars()
-            .count()
-            + 1;
+        let (last, last_col) = self.last.get();
+        let col = if start <= last && last <= offset && self.text.is_char_boundary(offset) {
+            last_col + self.text[last..offset].chars().count()
+        } else {
+            self.text[start..offset].chars().count() + 1
+        };
+        self.last.set((offset, col));
         Location::new(path, line).with_col(col)
     }
 }
@@ -117,10 +129,10 @@ pub fn load(paths: &[PathBuf]) -> Result<Dictionary> {
     for file in &files {
         let bytes = std::fs::read(file).map_err(|e| Error::input(file, e))?;
         let (text, bad) = text::decode(bytes);
-        if let Some(line) = bad {
+        if let Some(bad) = bad {
             problems.push(Error::dictionary(
-                Location::new(file, line),
-                "the file is not valid utf-8",
+                Location::new(file, bad.line).with_col(bad.col),
+                "invalid utf-8",
                 "save the dictionary as utf-8",
             ));
             continue;
@@ -362,12 +374,10 @@ fn resolve(drafts: Vec<Draft>, problems: &mut Vec<Error>) -> Dictionary {
             }
         };
         let mut aliases = Vec::new();
+        // A set beside the list: scanning the list made an entity with 100k aliases quadratic.
+        let mut distinct = HashSet::new();
         let mut push = |text: String, loc: Location, exact: bool, weak: bool| {
-            if check_alias(&text, &loc, problems)
-                && !aliases
-                    .iter()
-                    .any(|a: &Alias| a.text == text && a.exact == exact && a.weak == weak)
-            {
+            if check_alias(&text, &loc, problems) && distinct.insert((text.clone(), exact, weak)) {
                 aliases.push(Alias {
                     text,
                     exact,
@@ -449,6 +459,13 @@ fn check_claims(entities: &[(Entity, Vec<Placed>)], problems: &mut Vec<Error>) {
                 let collide =
                     !(a.exact && b.exact) || text::fold_alias(&a.text) == text::fold_alias(&b.text);
                 if collide {
+                    // Reported at the later claim, pointing back at the earlier one: the
+                    // order a reader of the files meets them in, whatever the ids.
+                    let ((i, a), (j, b)) = if a.location <= b.location {
+                        ((i, a), (j, b))
+                    } else {
+                        ((j, b), (i, a))
+                    };
                     reported.push((b.location.clone(), b.text.clone(), j, i, a.location.clone()));
                 }
             }

@@ -181,6 +181,10 @@ impl Dictionary {
     /// Up to `n` entity names close to `query`, for "did you mean" hints.
     pub fn suggest(&self, query: &str, n: usize) -> Vec<String> {
         let q = crate::text::fold_alias(query).to_lowercase();
+        if q.is_empty() {
+            // Every short alias is "close" to nothing; suggesting them would mislead.
+            return Vec::new();
+        }
         let mut scored: Vec<(usize, &str)> = Vec::new();
         for e in &self.entities {
             let best = e
