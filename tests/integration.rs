@@ -8,3 +8,6 @@ mod accuracy;
 
 #[path = "integration/pipeline.rs"]
 mod pipeline;
+
+#[path = "integration/hostile.rs"]
+mod hostile;
