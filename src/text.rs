@@ -399,6 +399,84 @@ mod tests {
         );
     }
 
+    /// The char-by-char implementations these functions replaced for speed: the faster ones
+    /// must give the same answers.
+    mod reference {
+        use super::super::*;
+
+        pub fn url_spans(s: &str) -> Vec<(usize, usize)> {
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < s.len() {
+                let rest = &s[i..];
+                let starts = rest.starts_with("http://")
+                    || rest.starts_with("https://")
+                    || (rest.starts_with("www.") && (i == 0 || !is_word_char(prev_char(s, i))));
+                if starts {
+                    let end = rest
+                        .char_indices()
+                        .find(|&(_, c)| is_url_end(c))
+                        .map(|(j, _)| i + j)
+                        .unwrap_or(s.len());
+                    out.push((i, end));
+                    i = end;
+                } else {
+                    i += rest.chars().next().map_or(1, char::len_utf8);
+                }
+            }
+            out
+        }
+
+        pub fn fold(s: &str) -> String {
+            let mut text = String::new();
+            let mut chars = s.chars().peekable();
+            let mut last_space = false;
+            while let Some(c) = chars.next() {
+                if c == '*' && chars.peek() == Some(&'*') {
+                    chars.next();
+                    continue;
+                }
+                let f = fold_char(c).unwrap_or(c);
+                if f == ' ' {
+                    if last_space {
+                        continue;
+                    }
+                    last_space = true;
+                } else {
+                    last_space = false;
+                }
+                text.push(f);
+            }
+            text
+        }
+    }
+
+    fn messy() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            prop::sample::select(vec![
+                "http://", "https://", "www.", "http", "ww", "w", "h", "x", " ", "  ", "\t", "*",
+                "**", "ａ", "Ａ", "，", "\u{3000}", "\u{a0}", "·", "・", "‑", "(", ")", "]", "<",
+                "中", "é", "🦀", "_", "1",
+            ])
+            .prop_map(str::to_string),
+            any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn url_spans_match_the_char_by_char_reference(s in messy()) {
+            proptest::prop_assert_eq!(url_spans(&s), reference::url_spans(&s));
+        }
+
+        #[test]
+        fn fold_matches_the_char_by_char_reference(s in messy()) {
+            proptest::prop_assert_eq!(fold(&s).text, reference::fold(&s));
+        }
+    }
+
     #[test]
     fn slugs_are_ascii() {
         assert_eq!(slug("GPT-4o mini"), "gpt-4o-mini");

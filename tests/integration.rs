@@ -11,3 +11,6 @@ mod pipeline;
 
 #[path = "integration/hostile.rs"]
 mod hostile;
+
+#[path = "integration/properties.rs"]
+mod properties;

@@ -473,6 +473,59 @@ mod tests {
         );
     }
 
+    fn messy() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            prop::sample::select(vec![
+                " ", "\t", "\u{b}", "\u{c}", "\r", "\u{85}", "\u{a0}", "\u{1680}", "\u{2000}",
+                "\u{200a}", "\u{200b}", "\u{2028}", "\u{202f}", "\u{205f}", "\u{3000}", "a", "中",
+                "¢", "ḁ", "〇", "(", ")", "](", "[", "]", "#", "＃",
+            ])
+            .prop_map(str::to_string),
+            any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    /// The first unclosed link, the slow way: from each `](`, follow nesting to the end.
+    fn unclosed_link_reference(s: &str) -> Option<usize> {
+        let b = s.as_bytes();
+        let closes = |open: usize| {
+            let mut depth = 0;
+            for &x in &b[open..] {
+                match x {
+                    b'(' => depth += 1,
+                    b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return true;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            false
+        };
+        (1..b.len())
+            .filter(|&i| b[i] == b'(' && b[i - 1] == b']')
+            .find(|&i| !closes(i))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn whitespace_collapses_like_split_whitespace(s in messy()) {
+            proptest::prop_assert_eq!(
+                collapse_whitespace(&s),
+                s.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+        }
+
+        #[test]
+        fn unclosed_links_match_the_slow_reference(s in messy()) {
+            proptest::prop_assert_eq!(unclosed_link(&s), unclosed_link_reference(&s));
+        }
+    }
+
     #[test]
     fn c_sharp_is_not_a_tag() {
         let (e, _) = parse("# 20240101 Learning C# today #code\n");
