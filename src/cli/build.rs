@@ -3,6 +3,7 @@
 use super::args::{BuildArgs, InputArgs, RenderArgs, SuggestArgs};
 use super::{print_warnings, resolve, CliError, Outcome};
 use notegraph::dictionary;
+use notegraph::error::{display_path, printable};
 use notegraph::output::{self, OutputOptions, DEFAULT_IMAGE_TOP};
 use notegraph::render::{Engine, ImageFormat};
 use notegraph::workspace::Workspace;
@@ -73,7 +74,7 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
             elapsed
         )?;
         for f in &written.files {
-            writeln!(out, "wrote {}", f.display())?;
+            writeln!(out, "wrote {}", display_path(f))?;
         }
     }
     Ok(Outcome::Found)
@@ -102,7 +103,7 @@ pub fn render(a: &RenderArgs) -> Result<Outcome, CliError> {
     writeln!(
         io::stdout().lock(),
         "wrote {} ({} entities, {} edges)",
-        path.display(),
+        display_path(&path),
         sel.nodes.len(),
         sel.edges.len()
     )?;
@@ -150,10 +151,15 @@ pub fn dict_suggest(a: &SuggestArgs) -> Result<Outcome, CliError> {
                 Some(id) => format!("alias of {id}"),
                 None => s.source.as_str().to_string(),
             };
+            // Mined from the notes: control characters must not reach the terminal.
             writeln!(
                 out,
                 "{:>4} {:>3}  {:<28} {:<18} {}",
-                s.count, s.notes, s.text, what, s.example
+                s.count,
+                s.notes,
+                printable(&s.text),
+                what,
+                printable(&s.example)
             )?;
         }
     }

@@ -1019,6 +1019,24 @@ aliases = ["LineCo"]
     );
 }
 
+/// `dict suggest` prints text mined from the notes: escaped too.
+#[test]
+fn dict_suggest_prints_mined_text_escaped() {
+    let dir = fixture(
+        "suggestesc",
+        &[("a.md", b"# 20240101 T\n+ **Zeta\x1b[31mCorp** OpenAI\n")],
+    );
+    let run = notegraph_in(
+        dir.path(),
+        &["dict", "suggest", "-i", "notes", "-d", "dict"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "   1   1  Zeta\\u{1b}[31mCorp           bold               notes/a.md:2\n1 candidates (count, notes, text, source, first seen)\n"
+    );
+}
+
 /// Every hostile note of this file at once, in one folder: still one clean build.
 #[test]
 fn all_hostile_notes_together_build_without_panic() {
