@@ -6,5 +6,8 @@ mod common;
 #[path = "integration/accuracy.rs"]
 mod accuracy;
 
+#[path = "integration/dictionary.rs"]
+mod dictionary;
+
 #[path = "integration/pipeline.rs"]
 mod pipeline;

@@ -248,7 +248,7 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
-fn check_alias(text: &str, loc: &Location, problems: &mut Vec<Error>) -> bool {
+fn check_alias(text: &str, loc: &Location, weak: bool, problems: &mut Vec<Error>) -> bool {
     let folded = text::fold_alias(text);
     if folded.is_empty() {
         problems.push(Error::dictionary(
@@ -258,15 +258,15 @@ fn check_alias(text: &str, loc: &Location, problems: &mut Vec<Error>) -> bool {
         ));
         return false;
     }
-    // One ideograph can be a word (熵, entropy); one Latin letter or digit never names
-    // anything reliably and would match almost anywhere.
+    // One ideograph can be a word (熵, entropy); one Latin letter or digit names nothing
+    // reliably unless the entry confirms it (a weak alias, like X for Twitter).
     let mut chars = folded.chars();
     if let (Some(c), None) = (chars.next(), chars.next()) {
-        if !text::is_cjk(c) {
+        if !text::is_cjk(c) && !weak {
             problems.push(Error::dictionary(
                 loc.clone(),
                 format!("alias {text:?} has one character and would match almost anywhere"),
-                "use a longer form of the name",
+                "use a longer form of the name, or list it under weak with a context",
             ));
             return false;
         }
@@ -363,7 +363,7 @@ fn resolve(drafts: Vec<Draft>, problems: &mut Vec<Error>) -> Dictionary {
         };
         let mut aliases = Vec::new();
         let mut push = |text: String, loc: Location, exact: bool, weak: bool| {
-            if check_alias(&text, &loc, problems)
+            if check_alias(&text, &loc, weak, problems)
                 && !aliases
                     .iter()
                     .any(|a: &Alias| a.text == text && a.exact == exact && a.weak == weak)
@@ -388,7 +388,7 @@ fn resolve(drafts: Vec<Draft>, problems: &mut Vec<Error>) -> Dictionary {
         }
         let mut guards = Vec::new();
         for (g, loc) in d.guards {
-            if check_alias(&g, &loc, problems) {
+            if check_alias(&g, &loc, false, problems) {
                 guards.push(g);
             }
         }
@@ -496,7 +496,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "d.toml:3:8: alias \"A\" has one character and would match almost anywhere (hint: use a longer form of the name)"
+            "d.toml:3:8: alias \"A\" has one character and would match almost anywhere (hint: use a longer form of the name, or list it under weak with a context)"
         );
         let e = toml_dict("kind = \"thing\"\n[[entity]]\nname = \"Abc\"\n").unwrap_err();
         assert!(
