@@ -2,7 +2,7 @@
 //! matching rule (word boundaries for Latin script, none for CJK, case per alias, longest
 //! wins, guards, nothing inside URLs). `aho_corasick` types never leave this module.
 
-use crate::dictionary::{Dictionary, EntityId};
+use crate::dictionary::{Dictionary, EntityId, Kind};
 use crate::text::{self, is_word_char};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -55,6 +55,9 @@ struct Pattern {
     latin_start: bool,
     latin_end: bool,
     digit_end: bool,
+    /// An English plural (`-s`, `-es`) of the alias counts too; set for concept aliases
+    /// ending in a Latin letter, since notes write "neural networks" as often as the singular.
+    plural: bool,
 }
 
 /// The compiled dictionary.
@@ -76,7 +79,10 @@ impl Matcher {
         for (i, e) in dict.entities().iter().enumerate() {
             let id = EntityId(i as u32);
             for (k, a) in e.aliases.iter().enumerate() {
-                patterns.push(Pattern::new(Some(id), k, &a.text, a.exact, a.weak));
+                let mut p = Pattern::new(Some(id), k, &a.text, a.exact, a.weak);
+                p.plural = e.kind == Kind::Concept
+                    && p.folded.ends_with(|c: char| c.is_ascii_alphabetic());
+                patterns.push(p);
             }
             for g in &e.guards {
                 patterns.push(Pattern::new(None, 0, g, false, false));
@@ -116,9 +122,9 @@ impl Matcher {
             if p.exact && &t.as_bytes()[s..e] != p.folded.as_bytes() {
                 continue;
             }
-            if !p.boundaries_ok(t, s, e) {
+            let Some(e) = p.accept(t, s, e) else {
                 continue;
-            }
+            };
             if urls.iter().any(|&(a, b)| s < b && a < e) {
                 continue;
             }
@@ -184,27 +190,31 @@ impl Pattern {
             latin_start: is_word_char(first),
             latin_end: is_word_char(last),
             digit_end: last.is_ascii_digit(),
+            plural: false,
             folded,
         }
     }
 
     /// Word boundaries at the Latin ends of the alias. A version number continuing after a
-    /// digit (`GPT-4` in `GPT-4.5`, `Llama 3` in `Llama 3.1`) is no boundary either.
-    fn boundaries_ok(&self, t: &str, s: usize, e: usize) -> bool {
+    /// digit (`GPT-4` in `GPT-4.5`, `Llama 3` in `Llama 3.1`) is no boundary either. Returns
+    /// the end of the match, past a plural ending when the pattern allows one.
+    fn accept(&self, t: &str, s: usize, e: usize) -> Option<usize> {
         if self.latin_start && t[..s].chars().next_back().is_some_and(is_word_char) {
-            return false;
+            return None;
         }
-        if self.latin_end {
-            let mut after = t[e..].chars();
-            match after.next() {
-                Some(c) if is_word_char(c) => return false,
-                Some('.') if self.digit_end && after.next().is_some_and(|c| c.is_ascii_digit()) => {
-                    return false
-                }
-                _ => {}
-            }
+        if !self.latin_end {
+            return Some(e);
         }
-        true
+        let ends_word = |i: usize| !t[i..].chars().next().is_some_and(is_word_char);
+        let mut after = t[e..].chars();
+        match after.next() {
+            None => Some(e),
+            Some('.') if self.digit_end && after.next().is_some_and(|c| c.is_ascii_digit()) => None,
+            Some(c) if !is_word_char(c) => Some(e),
+            Some('s') if self.plural && ends_word(e + 1) => Some(e + 1),
+            Some('e') if self.plural && t[e..].starts_with("es") && ends_word(e + 2) => Some(e + 2),
+            Some(_) => None,
+        }
     }
 }
 
@@ -391,6 +401,24 @@ aliases = ["ORION"]
                     "Google DeepMindx but Google",
                     &[("Google", "google"), ("Google", "google")],
                 ),
+            ],
+        );
+    }
+
+    #[test]
+    fn concept_plurals_count() {
+        check(
+            "plural",
+            &[
+                (
+                    "neural networks and AI agents",
+                    &[
+                        ("neural networks", "neural-network"),
+                        ("AI agents", "ai-agent"),
+                    ],
+                ),
+                ("many Samsungs", &[]),
+                ("neural networksx", &[]),
             ],
         );
     }
