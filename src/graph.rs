@@ -101,6 +101,21 @@ pub const LAYOUT_MAX_NODES: usize = 2000;
 impl CoMentionGraph {
     /// Builds the graph and all its analytics. `kinds` gives each entity's kind.
     pub fn build(entries: &[EntryFacts], scope: Scope, kinds: impl Fn(EntityId) -> Kind) -> Self {
+        let mut g = Self::build_without_layout(entries, scope, kinds);
+        let pos = g.layout();
+        for (n, p) in g.nodes.iter_mut().zip(pos) {
+            (n.x, n.y) = p;
+        }
+        g
+    }
+
+    /// Like [`CoMentionGraph::build`], but every position stays (0, 0): the layout is most of
+    /// the graph's cost and only drawings need it, so queries skip it to answer at once.
+    pub fn build_without_layout(
+        entries: &[EntryFacts],
+        scope: Scope,
+        kinds: impl Fn(EntityId) -> Kind,
+    ) -> Self {
         let mut node_acc: HashMap<EntityId, (usize, usize, BTreeSet<Date>)> = HashMap::new();
         let mut edge_acc: HashMap<(EntityId, EntityId), Vec<u32>> = HashMap::new();
         let mut pairs: Vec<(EntityId, EntityId)> = Vec::new();
@@ -245,11 +260,9 @@ impl CoMentionGraph {
         };
         let pr = g.weighted_pagerank(0.85, 100, 1e-10);
         let comm = g.louvain();
-        let pos = g.layout();
         for (i, n) in g.nodes.iter_mut().enumerate() {
             n.pagerank = pr[i];
             n.community = comm[i];
-            (n.x, n.y) = pos[i];
         }
         g
     }

@@ -22,6 +22,9 @@ pub struct Options {
     pub scope: Scope,
     /// Turn warnings into an error.
     pub strict: bool,
+    /// Lay the graph out (node positions). Only drawings and exports need it; queries turn
+    /// it off because it is most of the graph's cost.
+    pub layout: bool,
 }
 
 impl Default for Options {
@@ -31,6 +34,7 @@ impl Default for Options {
             dicts: vec![PathBuf::from("dictionaries")],
             scope: Scope::Entry,
             strict: false,
+            layout: true,
         }
     }
 }
@@ -115,7 +119,12 @@ impl Workspace {
                     mentions: ms.iter().map(|m| (m.entity, m.group)).collect(),
                 })
                 .collect();
-            CoMentionGraph::build(&facts, opts.scope, |id| dictionary.get(id).kind)
+            let kind = |id| dictionary.get(id).kind;
+            if opts.layout {
+                CoMentionGraph::build(&facts, opts.scope, kind)
+            } else {
+                CoMentionGraph::build_without_layout(&facts, opts.scope, kind)
+            }
         });
         warnings.sort();
         Ok(Workspace {
