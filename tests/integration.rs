@@ -9,5 +9,8 @@ mod accuracy;
 #[path = "integration/dictionary.rs"]
 mod dictionary;
 
+#[path = "integration/explore.rs"]
+mod explore;
+
 #[path = "integration/pipeline.rs"]
 mod pipeline;

@@ -2,6 +2,7 @@
 
 mod args;
 mod build;
+mod explore;
 
 use args::{Cli, Command, DictCommand};
 use clap::Parser;
@@ -70,6 +71,14 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Render(a) => build::render(&a),
         Command::Dict(DictCommand::Check(a)) => build::dict_check(&a),
         Command::Dict(DictCommand::Suggest(a)) => build::dict_suggest(&a),
+        Command::Notes(a) => explore::notes(&a),
+        Command::Explain(a) => explore::explain(&a),
+        Command::Entity(a) => explore::entity(&a),
+        Command::Related(a) => explore::related(&a),
+        Command::Path(a) => explore::path(&a),
+        Command::Top(a) => explore::top(&a),
+        Command::Stats(a) => explore::stats(&a),
+        Command::Timeline(a) => explore::timeline(&a),
     }
 }
 
