@@ -553,13 +553,12 @@ pub fn related(a: &RelatedArgs) -> Result<Outcome, CliError> {
     let ws = load(&a.input)?;
     let id = resolve(&ws, &a.name)?;
     let ks = kinds(&a.kind);
-    let all = query::related(&ws, id, a.by.into());
-    let total = all.len();
-    let shown: Vec<_> = all
+    let mut shown: Vec<_> = query::related(&ws, id, a.by.into())
         .into_iter()
         .filter(|n| ks.is_empty() || ks.contains(&ws.dictionary.get(n.entity).kind))
-        .take(a.limit)
         .collect();
+    let total = shown.len();
+    shown.truncate(a.limit);
     let mut out = stdout();
     if a.json {
         for (rank, n) in shown.iter().enumerate() {

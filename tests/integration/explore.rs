@@ -433,6 +433,8 @@ rank  weight  jaccard     pmi  entity
         "related", "OpenAI", "--kind", "model", "--limit", "1", "--json",
     ]);
     assert_eq!(json_lines(&run)[0]["name"], "Q*");
+    let run = fx(&["related", "OpenAI", "--kind", "model", "--limit", "1"]);
+    assert!(ok(&run).starts_with("1 of 2 neighbours of OpenAI, by weight\n"));
     let run = fx(&["related", "Tesla"]);
     assert_eq!(
         (run.code, run.stdout.as_str()),
