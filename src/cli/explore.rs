@@ -91,10 +91,6 @@ impl Paint {
         })
     }
 
-    fn plain() -> Paint {
-        Paint(false)
-    }
-
     /// `s`, escaped, in the style `sgr`.
     fn paint(self, sgr: &str, s: &str) -> String {
         if self.0 {
@@ -471,7 +467,6 @@ pub fn entity(a: &EntityArgs) -> Result<Outcome, CliError> {
         });
         writeln!(out, "{v}")?;
     } else {
-        let paint = Paint::plain();
         writeln!(out, "{}  {} (id {})", escape(&e.name), e.kind, e.id)?;
         let aliases: Vec<&str> = e.aliases.iter().skip(1).map(|a| a.text.as_str()).collect();
         if !aliases.is_empty() {
@@ -526,7 +521,7 @@ pub fn entity(a: &EntityArgs) -> Result<Outcome, CliError> {
                     out,
                     "  {:>w$}  {} ({})",
                     n.weight,
-                    paint.paint(BOLD, &other.name),
+                    escape(&other.name),
                     other.kind
                 )?;
             }
