@@ -392,9 +392,9 @@ pub enum Measure {
     Pmi,
 }
 
-/// The neighbours of an entity, best first by `by` (ties: heavier, then by id). Empty when
-/// the entity is never mentioned or never with anything else.
-pub fn related(ws: &Workspace, entity: EntityId, by: Measure) -> Vec<Neighbour> {
+/// The neighbours of an entity, only of `kinds` when it is not empty, best first by `by`
+/// (ties: heavier, then by id). Empty when the entity is never mentioned with anything.
+pub fn related(ws: &Workspace, entity: EntityId, by: Measure, kinds: &[Kind]) -> Vec<Neighbour> {
     let g = &ws.graph;
     let Some(pos) = g.position(entity) else {
         return Vec::new();
@@ -412,6 +412,7 @@ pub fn related(ws: &Workspace, entity: EntityId, by: Measure) -> Vec<Neighbour> 
                 entries: edge.entries.iter().map(|&i| i as usize).collect(),
             }
         })
+        .filter(|n| kinds.is_empty() || kinds.contains(&ws.dictionary.get(n.entity).kind))
         .collect();
     let key = |n: &Neighbour| match by {
         Measure::Weight => n.weight as f64,
@@ -442,7 +443,7 @@ pub struct Profile<'a> {
 
 /// The profile of an entity, with its `top` heaviest neighbours.
 pub fn profile(ws: &Workspace, entity: EntityId, top: usize) -> Profile<'_> {
-    let mut related = related(ws, entity, Measure::Weight);
+    let mut related = related(ws, entity, Measure::Weight, &[]);
     related.truncate(top);
     Profile {
         entity,

@@ -3,6 +3,8 @@
 mod args;
 mod build;
 mod explore;
+mod show;
+mod term;
 
 use args::{Cli, Command, DictCommand};
 use clap::Parser;
