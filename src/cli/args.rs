@@ -88,6 +88,10 @@ pub struct PruneArgs {
     /// Depth of the --around neighbourhood.
     #[arg(long, value_name = "K", default_value_t = 1)]
     pub depth: usize,
+    /// Keep only each entity's N most specific links (highest Jaccard), so hubs do not drown
+    /// the picture.
+    #[arg(long, value_name = "N")]
+    pub max_links: Option<usize>,
 }
 
 /// `build`.
@@ -212,12 +216,17 @@ impl PruneArgs {
             top: self.top,
             kinds: self.kind.iter().map(|&k| k.into()).collect(),
             around: around.map(|a| (a, self.depth)),
+            max_links: self.max_links,
         }
     }
 
     /// True when the user asked for any pruning.
     pub fn is_set(&self) -> bool {
-        self.min_weight > 1 || self.top.is_some() || !self.kind.is_empty() || self.around.is_some()
+        self.min_weight > 1
+            || self.top.is_some()
+            || !self.kind.is_empty()
+            || self.around.is_some()
+            || self.max_links.is_some()
     }
 }
 
