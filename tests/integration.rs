@@ -6,5 +6,8 @@ mod common;
 #[path = "integration/accuracy.rs"]
 mod accuracy;
 
+#[path = "integration/exports.rs"]
+mod exports;
+
 #[path = "integration/pipeline.rs"]
 mod pipeline;
