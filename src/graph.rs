@@ -640,6 +640,9 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// Pull towards the centre, per unit of distance (see [`force_layout`]).
+const GRAVITY: f64 = 3.0;
+
 /// Fruchterman-Reingold from spiral starting positions, with a cooling schedule; weights
 /// pull harder. Coordinates are rounded so output is stable across platforms' last bits.
 fn force_layout(n: usize, edges: &[Edge], iterations: usize) -> Vec<(f64, f64)> {
@@ -677,9 +680,12 @@ fn force_layout(n: usize, edges: &[Edge], iterations: usize) -> Vec<(f64, f64)> 
             disp[u].1 += dy * f;
         }
         for v in 0..n {
-            // Gentle gravity keeps disconnected parts on the canvas.
-            disp[v].0 -= pos[v].0 * 0.01 * k;
-            disp[v].1 -= pos[v].1 * 0.01 * k;
+            // Gravity keeps disconnected parts on the canvas. The summed repulsion on a lone
+            // node is about area / distance, so it rests where GRAVITY * d^2 = area: ~580 from
+            // the centre, the edge of the 1000 x 1000 layout, at any node count. (0.01 k, the
+            // textbook value, left lone nodes 1200 away on the seeds: Gephi opened zoomed out.)
+            disp[v].0 -= pos[v].0 * GRAVITY;
+            disp[v].1 -= pos[v].1 * GRAVITY;
             let len = (disp[v].0 * disp[v].0 + disp[v].1 * disp[v].1)
                 .sqrt()
                 .max(1e-9);
@@ -991,6 +997,8 @@ mod tests {
         );
         for (i, p) in pos.iter().enumerate() {
             assert!(p.0.is_finite() && p.1.is_finite());
+            // E has no links: gravity still keeps it on the 1000 x 1000 canvas.
+            assert!(p.0.hypot(p.1) < 700.0, "{pos:?}");
             for q in &pos[i + 1..] {
                 assert!((p.0 - q.0).hypot(p.1 - q.1) > 1.0, "{pos:?}");
             }
