@@ -24,7 +24,10 @@ pub struct Cli {
 pub enum Command {
     /// Parse the notes, match entities, build the graph and write out/graph.{json,gexf,dot,svg}.
     Build(BuildArgs),
-    /// Render an image of the (pruned) graph through Graphviz.
+    /// Render an image of the graph through Graphviz.
+    ///
+    /// Without pruning options it shows the top 60 entities with their 4 most specific links
+    /// each; any pruning option replaces that.
     Render(RenderArgs),
     /// Check or extend the dictionaries.
     #[command(subcommand)]
