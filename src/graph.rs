@@ -368,7 +368,8 @@ impl CoMentionGraph {
         force_layout(n, &self.edges, 120)
     }
 
-    /// The nodes and edges kept by `opts`, as sorted positions.
+    /// The nodes and edges kept by `opts`, as sorted positions. Applied in this order: kinds,
+    /// ego network, minimum weight, top N, links per node.
     pub fn prune(&self, opts: &Prune) -> Selection {
         let mut keep: Vec<bool> = self
             .nodes
@@ -414,12 +415,15 @@ impl CoMentionGraph {
                 *k = *k && h;
             }
         }
+        let center = opts.around.and_then(|(c, _)| self.position(c));
         if let Some(top) = opts.top {
             let mut ranked: Vec<usize> = (0..self.nodes.len()).filter(|&i| keep[i]).collect();
             ranked.sort_by(|&a, &b| {
                 let (x, y) = (&self.nodes[a], &self.nodes[b]);
-                y.weighted_degree
-                    .total_cmp(&x.weighted_degree)
+                // The centre of an ego network is what the user asked about: it always stays.
+                (Some(b) == center)
+                    .cmp(&(Some(a) == center))
+                    .then(y.weighted_degree.total_cmp(&x.weighted_degree))
                     .then(y.mentions.cmp(&x.mentions))
                     .then(a.cmp(&b))
             });
@@ -429,10 +433,36 @@ impl CoMentionGraph {
             }
         }
         let nodes: Vec<usize> = (0..self.nodes.len()).filter(|&i| keep[i]).collect();
-        let edges: Vec<usize> = (0..self.edges.len())
+        let mut edges: Vec<usize> = (0..self.edges.len())
             .filter(|&i| edge_ok(&self.edges[i], &keep))
             .collect();
+        if let Some(max) = opts.max_links {
+            edges = self.backbone(&edges, max);
+        }
         Selection { nodes, edges }
+    }
+
+    /// The edges among `edges` that are one of the `max` most specific links of either end:
+    /// highest Jaccard first, so a hub's many incidental links give way to the pairs that
+    /// really belong together; then heavier, then older in the sorted edge list.
+    fn backbone(&self, edges: &[usize], max: usize) -> Vec<usize> {
+        let mut by_node: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
+        for &i in edges {
+            by_node[self.edges[i].source].push(i);
+            by_node[self.edges[i].target].push(i);
+        }
+        let mut kept = BTreeSet::new();
+        for mut list in by_node {
+            list.sort_by(|&a, &b| {
+                let (x, y) = (&self.edges[a], &self.edges[b]);
+                y.jaccard
+                    .total_cmp(&x.jaccard)
+                    .then(y.weight.cmp(&x.weight))
+                    .then(a.cmp(&b))
+            });
+            kept.extend(list.into_iter().take(max));
+        }
+        kept.into_iter().collect()
     }
 }
 
@@ -445,8 +475,12 @@ pub struct Prune {
     pub top: Option<usize>,
     /// Keep only these kinds (empty = all).
     pub kinds: Vec<Kind>,
-    /// Keep only the ego network of an entity up to a depth.
+    /// Keep only the ego network of an entity up to a depth (the entity always stays, even
+    /// under `top`).
     pub around: Option<(EntityId, usize)>,
+    /// Keep only each node's N most specific links (highest Jaccard); a link stays when either
+    /// end keeps it, so no node loses all its links.
+    pub max_links: Option<usize>,
 }
 
 /// Positions of the nodes and edges that a pruning keeps, ascending.
@@ -619,6 +653,9 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// Pull towards the centre, per unit of distance (see [`force_layout`]).
+const GRAVITY: f64 = 3.0;
+
 /// Fruchterman-Reingold from spiral starting positions, with a cooling schedule; weights
 /// pull harder. Coordinates are rounded so output is stable across platforms' last bits.
 fn force_layout(n: usize, edges: &[Edge], iterations: usize) -> Vec<(f64, f64)> {
@@ -656,9 +693,12 @@ fn force_layout(n: usize, edges: &[Edge], iterations: usize) -> Vec<(f64, f64)> 
             disp[u].1 += dy * f;
         }
         for v in 0..n {
-            // Gentle gravity keeps disconnected parts on the canvas.
-            disp[v].0 -= pos[v].0 * 0.01 * k;
-            disp[v].1 -= pos[v].1 * 0.01 * k;
+            // Gravity keeps disconnected parts on the canvas. The summed repulsion on a lone
+            // node is about area / distance, so it rests where GRAVITY * d^2 = area: ~580 from
+            // the centre, the edge of the 1000 x 1000 layout, at any node count. (0.01 k, the
+            // textbook value, left lone nodes 1200 away on the seeds: Gephi opened zoomed out.)
+            disp[v].0 -= pos[v].0 * GRAVITY;
+            disp[v].1 -= pos[v].1 * GRAVITY;
             let len = (disp[v].0 * disp[v].0 + disp[v].1 * disp[v].1)
                 .sqrt()
                 .max(1e-9);
@@ -729,9 +769,252 @@ mod tests {
     }
 
     #[test]
+    fn louvain_finds_the_planted_communities_of_a_ring_of_cliques() {
+        // Four 4-cliques joined in a ring by single edges: the modularity optimum is the cliques.
+        let mut e = Vec::new();
+        for c in 0..4 {
+            let b = c * 4;
+            for i in 0..4 {
+                for j in i + 1..4 {
+                    e.push((b + i, b + j, 1.0));
+                }
+            }
+            e.push((b + 3, (b + 4) % 16, 1.0));
+        }
+        let c = louvain(16, &adj(16, &e));
+        for k in 0..16 {
+            assert_eq!(c[k], c[k / 4 * 4], "{c:?}");
+        }
+        let mut distinct = c.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct, [0, 1, 2, 3]);
+        assert_eq!(c, louvain(16, &adj(16, &e)), "deterministic");
+    }
+
+    #[test]
     fn louvain_leaves_isolated_nodes_alone() {
         let c = louvain(3, &adj(3, &[(0, 1, 1.0)]));
         assert_eq!(c[0], c[1]);
         assert_ne!(c[0], c[2]);
+    }
+
+    fn date(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    const A: EntityId = EntityId(0);
+    const B: EntityId = EntityId(1);
+    const C: EntityId = EntityId(2);
+    const D: EntityId = EntityId(3);
+    const E: EntityId = EntityId(4);
+
+    fn kind_of(id: EntityId) -> Kind {
+        [
+            Kind::Person,
+            Kind::Company,
+            Kind::Model,
+            Kind::Concept,
+            Kind::Person,
+        ][id.index()]
+    }
+
+    fn entry(date: Option<&str>, mentions: &[(EntityId, u32)]) -> EntryFacts {
+        EntryFacts {
+            date: date.map(self::date),
+            mentions: mentions.to_vec(),
+        }
+    }
+
+    /// A, B, C together; A, B again the next day (A twice); A, D undated; E alone.
+    fn small() -> CoMentionGraph {
+        let entries = [
+            entry(Some("2024-01-01"), &[(A, 0), (B, 1), (C, 1)]),
+            entry(Some("2024-01-02"), &[(A, 0), (B, 1), (A, 2)]),
+            entry(None, &[(A, 1), (D, 2)]),
+            entry(Some("2024-01-05"), &[(E, 0)]),
+        ];
+        CoMentionGraph::build(&entries, Scope::Entry, kind_of)
+    }
+
+    fn pairs(g: &CoMentionGraph, sel: &Selection) -> Vec<(u32, u32)> {
+        sel.edges
+            .iter()
+            .map(|&i| {
+                let e = &g.edges()[i];
+                (g.nodes()[e.source].entity.0, g.nodes()[e.target].entity.0)
+            })
+            .collect()
+    }
+
+    fn ids(g: &CoMentionGraph, sel: &Selection) -> Vec<u32> {
+        sel.nodes.iter().map(|&i| g.nodes()[i].entity.0).collect()
+    }
+
+    #[test]
+    fn node_statistics_count_mentions_notes_and_days() {
+        let g = small();
+        let a = &g.nodes()[0];
+        assert_eq!((a.mentions, a.notes, a.degree), (4, 3, 3));
+        assert_eq!(a.weighted_degree, 4.0);
+        assert_eq!(a.days, [date("2024-01-01"), date("2024-01-02")]);
+        assert_eq!(a.first_seen(), Some(date("2024-01-01")));
+        assert_eq!(a.last_seen(), Some(date("2024-01-02")));
+        let e = &g.nodes()[4];
+        assert_eq!((e.mentions, e.notes, e.degree), (1, 1, 0));
+        assert_eq!(g.nodes()[3].days, []);
+        let total: f64 = g.nodes().iter().map(|n| n.pagerank).sum();
+        assert!((total - 1.0).abs() < 1e-9);
+        assert_eq!(g.entry_count(), 4);
+    }
+
+    #[test]
+    fn edges_carry_weight_evidence_days_and_association() {
+        let g = small();
+        let got: Vec<(u32, u32, u32, Vec<u32>, usize)> = g
+            .edges()
+            .iter()
+            .map(|e| {
+                let (s, t) = (g.nodes()[e.source].entity.0, g.nodes()[e.target].entity.0);
+                (s, t, e.weight, e.entries.clone(), e.days.len())
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, 1, 2, vec![0, 1], 2),
+                (0, 2, 1, vec![0], 1),
+                (0, 3, 1, vec![2], 0),
+                (1, 2, 1, vec![0], 1),
+            ]
+        );
+        // Jaccard = w / (notes(a) + notes(b) - w); PMI = log2(w * N / (notes(a) * notes(b))),
+        // with notes A=3, B=2, C=1, D=1 and N=4 entries.
+        let expect = [
+            (2.0 / 3.0, (8.0f64 / 6.0).log2()),
+            (1.0 / 3.0, (4.0f64 / 3.0).log2()),
+            (1.0 / 3.0, (4.0f64 / 3.0).log2()),
+            (1.0 / 2.0, 1.0),
+        ];
+        for (e, (j, p)) in g.edges().iter().zip(expect) {
+            assert!((e.jaccard - j).abs() < 1e-12, "{e:?}");
+            assert!((e.pmi - p).abs() < 1e-12, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn bullet_scope_links_only_within_a_top_level_bullet_and_the_header() {
+        // Header H (group 0); bullet 1: X, Y; bullet 2: Y, Z.
+        let (h, x, y, z) = (A, B, C, D);
+        let e = [entry(None, &[(h, 0), (x, 1), (y, 1), (y, 2), (z, 2)])];
+        let g = CoMentionGraph::build(&e, Scope::Bullet, kind_of);
+        let all = g.prune(&Prune::default());
+        assert_eq!(pairs(&g, &all), [(0, 1), (0, 2), (0, 3), (1, 2), (2, 3)]);
+        assert!(g.edges().iter().all(|e| e.weight == 1), "one entry");
+        let g = CoMentionGraph::build(&e, Scope::Entry, kind_of);
+        assert_eq!(g.edges().len(), 6);
+    }
+
+    #[test]
+    fn prune_by_min_weight_drops_light_edges_and_the_nodes_they_leave_alone() {
+        let g = small();
+        let sel = g.prune(&Prune {
+            min_weight: 2,
+            ..Prune::default()
+        });
+        assert_eq!(ids(&g, &sel), [0, 1]);
+        assert_eq!(pairs(&g, &sel), [(0, 1)]);
+        assert_eq!(ids(&g, &g.prune(&Prune::default())), [0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn prune_top_keeps_the_highest_weighted_degree() {
+        let g = small();
+        let sel = g.prune(&Prune {
+            top: Some(2),
+            ..Prune::default()
+        });
+        assert_eq!(ids(&g, &sel), [0, 1]);
+        assert_eq!(pairs(&g, &sel), [(0, 1)]);
+        // Next comes C (weighted degree 2) before D (1).
+        let sel = g.prune(&Prune {
+            top: Some(3),
+            ..Prune::default()
+        });
+        assert_eq!(ids(&g, &sel), [0, 1, 2]);
+    }
+
+    #[test]
+    fn prune_by_kind_keeps_edges_between_kept_kinds() {
+        let g = small();
+        let sel = g.prune(&Prune {
+            kinds: vec![Kind::Person, Kind::Company],
+            ..Prune::default()
+        });
+        assert_eq!(ids(&g, &sel), [0, 1, 4]);
+        assert_eq!(pairs(&g, &sel), [(0, 1)]);
+    }
+
+    #[test]
+    fn prune_around_keeps_the_ego_network_to_a_depth() {
+        let g = small();
+        let around = |c: EntityId, depth: usize| {
+            let sel = g.prune(&Prune {
+                around: Some((c, depth)),
+                ..Prune::default()
+            });
+            (ids(&g, &sel), pairs(&g, &sel))
+        };
+        assert_eq!(around(D, 0), (vec![3], vec![]));
+        assert_eq!(around(D, 1), (vec![0, 3], vec![(0, 3)]));
+        assert_eq!(
+            around(D, 2),
+            (vec![0, 1, 2, 3], vec![(0, 1), (0, 2), (0, 3), (1, 2)])
+        );
+        assert_eq!(around(E, 3), (vec![4], vec![]));
+        // The centre survives --top even when others have a higher weighted degree.
+        let sel = g.prune(&Prune {
+            around: Some((D, 1)),
+            top: Some(1),
+            ..Prune::default()
+        });
+        assert_eq!(ids(&g, &sel), [3]);
+        // An entity that is never mentioned has no ego network.
+        let sel = g.prune(&Prune {
+            around: Some((EntityId(9), 1)),
+            ..Prune::default()
+        });
+        assert_eq!(sel, Selection::default());
+    }
+
+    #[test]
+    fn prune_max_links_keeps_each_nodes_most_specific_links() {
+        let g = small();
+        let sel = g.prune(&Prune {
+            max_links: Some(1),
+            ..Prune::default()
+        });
+        // A: A-B (2/3); B: A-B (2/3 over B-C 1/2); C: B-C (1/2 over A-C 1/3); D: A-D.
+        assert_eq!(pairs(&g, &sel), [(0, 1), (0, 3), (1, 2)]);
+        assert_eq!(ids(&g, &sel), [0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn layout_is_deterministic_finite_and_spread_out() {
+        let a = small();
+        let b = small();
+        let pos: Vec<(f64, f64)> = a.nodes().iter().map(|n| (n.x, n.y)).collect();
+        assert_eq!(
+            pos,
+            b.nodes().iter().map(|n| (n.x, n.y)).collect::<Vec<_>>()
+        );
+        for (i, p) in pos.iter().enumerate() {
+            assert!(p.0.is_finite() && p.1.is_finite());
+            // E has no links: gravity still keeps it on the 1000 x 1000 canvas.
+            assert!(p.0.hypot(p.1) < 700.0, "{pos:?}");
+            for q in &pos[i + 1..] {
+                assert!((p.0 - q.0).hypot(p.1 - q.1) > 1.0, "{pos:?}");
+            }
+        }
     }
 }

@@ -28,6 +28,19 @@ pub struct OutputOptions {
 /// How many entities the default image shows.
 pub const DEFAULT_IMAGE_TOP: usize = 60;
 
+/// How many links per entity the default image keeps (the most specific ones).
+pub const DEFAULT_IMAGE_MAX_LINKS: usize = 4;
+
+/// The pruning of the default image, used when the user asked for none: the top entities,
+/// each with its most specific links, so the picture is readable rather than a hairball.
+pub fn default_image_prune() -> Prune {
+    Prune {
+        top: Some(DEFAULT_IMAGE_TOP),
+        max_links: Some(DEFAULT_IMAGE_MAX_LINKS),
+        ..Prune::default()
+    }
+}
+
 /// What was written.
 #[derive(Debug, Default)]
 pub struct Written {

@@ -12,5 +12,8 @@ mod dictionary;
 #[path = "integration/explore.rs"]
 mod explore;
 
+#[path = "integration/exports.rs"]
+mod exports;
+
 #[path = "integration/pipeline.rs"]
 mod pipeline;

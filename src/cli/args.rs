@@ -41,7 +41,10 @@ pub struct Cli {
 pub enum Command {
     /// Parse the notes, match entities, build the graph and write out/graph.{json,gexf,dot,svg}.
     Build(BuildArgs),
-    /// Render an image of the (pruned) graph through Graphviz.
+    /// Render an image of the graph through Graphviz.
+    ///
+    /// Without pruning options it shows the top 60 entities with their 4 most specific links
+    /// each; any pruning option replaces that.
     Render(RenderArgs),
     /// Check or extend the dictionaries.
     #[command(subcommand)]
@@ -315,6 +318,10 @@ pub struct PruneArgs {
     /// Depth of the --around neighbourhood.
     #[arg(long, value_name = "K", default_value_t = 1)]
     pub depth: usize,
+    /// Keep only each entity's N most specific links (highest Jaccard), so hubs do not drown
+    /// the picture.
+    #[arg(long, value_name = "N")]
+    pub max_links: Option<usize>,
 }
 
 /// `build`.
@@ -439,12 +446,17 @@ impl PruneArgs {
             top: self.top,
             kinds: self.kind.iter().map(|&k| k.into()).collect(),
             around: around.map(|a| (a, self.depth)),
+            max_links: self.max_links,
         }
     }
 
     /// True when the user asked for any pruning.
     pub fn is_set(&self) -> bool {
-        self.min_weight > 1 || self.top.is_some() || !self.kind.is_empty() || self.around.is_some()
+        self.min_weight > 1
+            || self.top.is_some()
+            || !self.kind.is_empty()
+            || self.around.is_some()
+            || self.max_links.is_some()
     }
 }
 

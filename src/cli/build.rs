@@ -1,9 +1,9 @@
 //! `build`, `render` and `dict check`.
 
 use super::args::{BuildArgs, InputArgs, RenderArgs, SuggestArgs};
-use super::{print_warnings, resolve, CliError, Outcome};
+use super::{print_warnings, resolve_around, CliError, Outcome};
 use notegraph::dictionary;
-use notegraph::output::{self, OutputOptions, DEFAULT_IMAGE_TOP};
+use notegraph::output::{self, OutputOptions};
 use notegraph::render::{Engine, ImageFormat};
 use notegraph::workspace::Workspace;
 use std::io::{self, Write};
@@ -14,20 +14,12 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
     let started = Instant::now();
     let ws = Workspace::build(&a.input.options())?;
     print_warnings(&ws);
-    let around = a
-        .prune
-        .around
-        .as_deref()
-        .map(|n| resolve(&ws, n))
-        .transpose()?;
+    let around = resolve_around(&ws, a.prune.around.as_deref())?;
     let prune = a.prune.prune(around);
     let image_prune = if a.prune.is_set() {
         prune.clone()
     } else {
-        notegraph::graph::Prune {
-            top: Some(DEFAULT_IMAGE_TOP),
-            ..prune.clone()
-        }
+        output::default_image_prune()
     };
     let written = output::write_outputs(
         &ws,
@@ -82,16 +74,12 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
 pub fn render(a: &RenderArgs) -> Result<Outcome, CliError> {
     let ws = Workspace::build(&a.input.options())?;
     print_warnings(&ws);
-    let around = a
-        .prune
-        .around
-        .as_deref()
-        .map(|n| resolve(&ws, n))
-        .transpose()?;
-    let mut prune = a.prune.prune(around);
-    if !a.prune.is_set() {
-        prune.top = Some(DEFAULT_IMAGE_TOP);
-    }
+    let around = resolve_around(&ws, a.prune.around.as_deref())?;
+    let prune = if a.prune.is_set() {
+        a.prune.prune(around)
+    } else {
+        output::default_image_prune()
+    };
     let sel = ws.graph.prune(&prune);
     let format: ImageFormat = a.format.into();
     let path = a

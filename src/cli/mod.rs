@@ -104,3 +104,22 @@ pub fn resolve(ws: &Workspace, name: &str) -> Result<EntityId, Error> {
         Error::query(format!("unknown entity {name:?}"), hint)
     })
 }
+
+/// Resolves `--around`: the entity must exist and be mentioned, or the ego network would be
+/// silently empty.
+pub fn resolve_around(ws: &Workspace, name: Option<&str>) -> Result<Option<EntityId>, Error> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    let id = resolve(ws, name)?;
+    if ws.graph.position(id).is_none() {
+        return Err(Error::query(
+            format!(
+                "--around {name:?}: no note mentions {}",
+                ws.dictionary.get(id).name
+            ),
+            "pick an entity the notes mention, or check its aliases in the dictionary",
+        ));
+    }
+    Ok(Some(id))
+}
