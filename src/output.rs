@@ -5,7 +5,7 @@ use crate::export::{dot::Dot, gexf::Gexf, json::Json, Exporter};
 use crate::fsutil::{ensure_dir, write_atomic};
 use crate::graph::{Prune, Selection};
 use crate::render::{self, Engine, ImageFormat};
-use crate::workspace::Workspace;
+use crate::workspace::{Timings, Workspace};
 use std::path::{Path, PathBuf};
 
 /// What `build` writes.
@@ -37,6 +37,8 @@ pub struct Written {
     pub image_skipped: Option<String>,
     /// Nodes and edges in the data exports.
     pub selection: Selection,
+    /// Wall time of each export (`export-json`, ..., `image`).
+    pub timings: Timings,
 }
 
 fn export_to(path: &Path, ws: &Workspace, sel: &Selection, ex: &dyn Exporter) -> Result<()> {
@@ -54,19 +56,29 @@ pub fn dot_string(ws: &Workspace, sel: &Selection) -> String {
 /// Writes graph.json, graph.gexf, graph.dot and, when Graphviz is there, the image.
 pub fn write_outputs(ws: &Workspace, opts: &OutputOptions) -> Result<Written> {
     ensure_dir(&opts.dir)?;
-    let sel = ws.graph.prune(&opts.prune);
     let mut written = Written::default();
-    for ex in [&Json as &dyn Exporter, &Gexf, &Dot] {
+    let sel = written
+        .timings
+        .record("prune", || ws.graph.prune(&opts.prune));
+    for (ex, stage) in [
+        (&Json as &dyn Exporter, "export-json"),
+        (&Gexf, "export-gexf"),
+        (&Dot, "export-dot"),
+    ] {
         let path = opts.dir.join(format!("graph.{}", ex.extension()));
-        export_to(&path, ws, &sel, ex)?;
+        written
+            .timings
+            .record(stage, || export_to(&path, ws, &sel, ex))?;
         written.files.push(path);
     }
     if opts.image {
         if render::dot_available() {
-            let image_sel = ws.graph.prune(&opts.image_prune);
-            let bytes = render::render(dot_string(ws, &image_sel), opts.format, opts.engine)?;
             let path = opts.dir.join(format!("graph.{}", opts.format.extension()));
-            write_atomic(&path, |w| w.write_all(&bytes))?;
+            written.timings.record("image", || -> Result<()> {
+                let image_sel = ws.graph.prune(&opts.image_prune);
+                let bytes = render::render(dot_string(ws, &image_sel), opts.format, opts.engine)?;
+                write_atomic(&path, |w| w.write_all(&bytes))
+            })?;
             written.files.push(path);
         } else {
             written.image_skipped = Some(format!(

@@ -35,7 +35,8 @@ impl Default for Options {
     }
 }
 
-/// Wall time of each stage, in pipeline order.
+/// Wall time of each stage, in pipeline order: `build --json` reports them, and the
+/// benchmark (`bench/run.sh`) reads them from there.
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
     /// (stage name, duration).
@@ -43,7 +44,8 @@ pub struct Timings {
 }
 
 impl Timings {
-    fn record<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+    /// Runs `f` and records its wall time under `name`.
+    pub fn record<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
         let t = Instant::now();
         let out = f();
         self.stages.push((name, t.elapsed()));

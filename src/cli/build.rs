@@ -57,6 +57,8 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
             "warnings": ws.warnings.len(),
             "written": written.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             "millis": elapsed.as_millis() as u64,
+            "bytes": ws.bytes,
+            "stages": stages_json(&ws, &written),
         });
         writeln!(out, "{summary}")?;
     } else {
@@ -77,6 +79,17 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
         }
     }
     Ok(Outcome::Found)
+}
+
+/// Per-stage wall times in pipeline order, in milliseconds, for `--json` (the benchmark
+/// script reads them).
+fn stages_json(ws: &Workspace, written: &output::Written) -> serde_json::Value {
+    let all = ws.timings.stages.iter().chain(&written.timings.stages);
+    all.map(|(name, d)| {
+        let ms = (d.as_secs_f64() * 1e5).round() / 100.0;
+        serde_json::json!({ "stage": name, "ms": ms })
+    })
+    .collect()
 }
 
 pub fn render(a: &RenderArgs) -> Result<Outcome, CliError> {
