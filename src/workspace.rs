@@ -108,7 +108,7 @@ impl Workspace {
                 .map(|e| mentions::entry_mentions(e, &files[e.file], &matcher, &dictionary))
                 .collect()
         });
-        let graph = timings.record("graph", || {
+        let mut graph = timings.record("graph", || {
             let facts: Vec<EntryFacts> = entries
                 .iter()
                 .zip(&mentions)
@@ -117,8 +117,9 @@ impl Workspace {
                     mentions: ms.iter().map(|m| (m.entity, m.group)).collect(),
                 })
                 .collect();
-            CoMentionGraph::build(&facts, opts.scope, |id| dictionary.get(id).kind)
+            CoMentionGraph::assemble(&facts, opts.scope, |id| dictionary.get(id).kind)
         });
+        timings.record("analytics", || graph.analyse());
         warnings.sort();
         Ok(Workspace {
             dictionary,
