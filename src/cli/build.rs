@@ -1,6 +1,7 @@
 //! `build`, `render` and `dict check`.
 
 use super::args::{BuildArgs, InputArgs, RenderArgs, SuggestArgs};
+use super::progress::{suspended, Bar};
 use super::{print_warnings, resolve, CliError, Outcome};
 use notegraph::dictionary;
 use notegraph::output::{self, OutputOptions, DEFAULT_IMAGE_TOP};
@@ -12,8 +13,11 @@ use std::time::Instant;
 
 pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
     let started = Instant::now();
-    let ws = Workspace::build(&a.input.options())?;
-    print_warnings(&ws);
+    let bar = Bar::start();
+    let mut opts = a.input.options();
+    opts.progress = bar.as_ref().map(Bar::progress);
+    let ws = Workspace::build(&opts)?;
+    suspended(&bar, || print_warnings(&ws));
     let around = a
         .prune
         .around
@@ -40,6 +44,7 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
             image: !a.no_image,
         },
     )?;
+    drop(bar);
     if let Some(why) = &written.image_skipped {
         eprintln!("note: {why}");
     }

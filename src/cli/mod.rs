@@ -2,6 +2,7 @@
 
 mod args;
 mod build;
+mod progress;
 
 use args::{Cli, Command, DictCommand};
 use clap::Parser;
