@@ -40,20 +40,20 @@ image_flag=--no-image
 run_case() {
     local name=$1 mb=$2 dir=$3 input=$4 dict=$5 out="$PWD/$DATA/out-$1"
     for ((r = 1; r <= RUNS; r++)); do
-        (cd "$dir" && /usr/bin/time -f '%e %M' -o "$TOP/$DATA/time.txt" \
+        (cd "$dir" && /usr/bin/time -f '%e %M %U %S' -o "$TOP/$DATA/time.txt" \
             "$TOP/$BIN" build --input "$input" --dict "$dict" --out "$out" $image_flag --json \
             >"$TOP/$DATA/summary.json" 2>"$TOP/$DATA/stderr.txt") || {
             echo "build failed for $name:" >&2
             cat "$DATA/stderr.txt" >&2
             exit 1
         }
-        read -r wall rss <"$DATA/time.txt"
-        python3 - "$name" "$mb" "$wall" "$rss" "$DATA/summary.json" >>"$RESULTS" <<'EOF'
+        read -r wall rss user sys <"$DATA/time.txt"
+        python3 - "$name" "$mb" "$wall" "$rss" "$user" "$sys" "$DATA/summary.json" >>"$RESULTS" <<'EOF'
 import json, sys
-name, mb, wall, rss, path = sys.argv[1:]
+name, mb, wall, rss, user, sys_, path = sys.argv[1:]
 s = json.load(open(path))
 print(json.dumps({"case": name, "mb": float(mb), "wall": float(wall), "rss_kb": int(rss),
-                  "summary": s}))
+                  "cpu": float(user) + float(sys_), "summary": s}))
 EOF
         printf '%s run %d: %ss, %s MB peak\n' "$name" "$r" "$wall" "$((rss / 1024))" >&2
     done
@@ -88,7 +88,8 @@ for rs in runs.values():
         if st["stage"] not in stages:
             stages.append(st["stage"])
 
-head = ["case", "MB", "aliases", "edges", "wall s", "MB/s", "peak RSS MB", "spread"] + stages
+head = ["case", "MB", "aliases", "edges", "wall s", "MB/s", "CPU s", "peak RSS MB",
+        "spread"] + stages
 print("| " + " | ".join(head) + " |")
 print("|" + "---|" * len(head))
 for case, rs in runs.items():
@@ -103,6 +104,7 @@ for case, rs in runs.items():
         str(s["edges"]),
         f"{wall:.2f}",
         f"{mb / wall:.1f}" if wall > 0 else "-",
+        f"{med(r['cpu'] for r in rs):.2f}",
         f"{med(r['rss_kb'] for r in rs) / 1024:.0f}",
         f"{min(walls):.2f}-{max(walls):.2f}",
     ]
@@ -111,6 +113,7 @@ for case, rs in runs.items():
               for r in rs]
         cells.append(f"{med(ms):.0f}")
     print("| " + " | ".join(cells) + " |")
-print(f"\nmedian of {len(next(iter(runs.values())))} runs; stage columns in ms; "
+print(f"\nmedian of {len(next(iter(runs.values())))} runs; stage columns in ms (exports run "
+      "concurrently, so they overlap); CPU = user + sys of the whole process; "
       "spread = fastest-slowest wall time")
 EOF

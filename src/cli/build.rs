@@ -63,6 +63,7 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
             "written": written.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             "millis": elapsed.as_millis() as u64,
             "bytes": ws.bytes,
+            "automaton_bytes": ws.matcher.memory_usage(),
             "stages": stages_json(&ws, &written),
         });
         writeln!(out, "{summary}")?;
