@@ -7,6 +7,7 @@ use crate::dictionary::{EntityId, Kind};
 use crate::notes::Date;
 use petgraph::graph::{NodeIndex, UnGraph};
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// What counts as "mentioned together".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -95,112 +96,76 @@ pub struct CoMentionGraph {
 }
 
 /// Layout is quadratic per iteration; past this many nodes it is skipped (positions fall
-/// back to a deterministic spiral) so large corpora stay fast.
-pub const LAYOUT_MAX_NODES: usize = 2000;
+/// back to a deterministic spiral) so large corpora stay fast, and Gephi or Graphviz lay such
+/// graphs out themselves. 500 nodes take ~60 ms; the earlier cap of 2000 took 2.5 s. (A grid
+/// that only lets near nodes repel was tried: gravity then packs the graph into a few
+/// crowded cells and it is quadratic again.)
+pub const LAYOUT_MAX_NODES: usize = 500;
 
 impl CoMentionGraph {
     /// Builds the graph and all its analytics. `kinds` gives each entity's kind.
     pub fn build(entries: &[EntryFacts], scope: Scope, kinds: impl Fn(EntityId) -> Kind) -> Self {
-        let mut g = Self::build_without_layout(entries, scope, kinds);
-        let pos = g.layout();
-        for (n, p) in g.nodes.iter_mut().zip(pos) {
-            (n.x, n.y) = p;
-        }
+        let mut g = Self::assemble(entries, scope, kinds);
+        g.analyse(true);
         g
     }
 
-    /// Like [`CoMentionGraph::build`], but every position stays (0, 0): the layout is most of
-    /// the graph's cost and only drawings need it, so queries skip it to answer at once.
-    pub fn build_without_layout(
+    /// Builds nodes, edges and their statistics, without the analytics ([`Self::analyse`]).
+    ///
+    /// Two passes over the entries' pairs: the first counts each pair, the second files each
+    /// entry under its edge into a list allocated at its exact size. A million edges with six
+    /// million entry references stay about 60 MB this way, where growing per-edge lists in a
+    /// std `HashMap` took several times that and most of the stage's time.
+    pub fn assemble(
         entries: &[EntryFacts],
         scope: Scope,
         kinds: impl Fn(EntityId) -> Kind,
     ) -> Self {
-        let mut node_acc: HashMap<EntityId, (usize, usize, BTreeSet<Date>)> = HashMap::new();
-        let mut edge_acc: HashMap<(EntityId, EntityId), Vec<u32>> = HashMap::new();
+        let entity_count = entries
+            .iter()
+            .flat_map(|e| e.mentions.iter().map(|m| m.0.index() + 1))
+            .max()
+            .unwrap_or(0);
+        // Per entity: mentions, notes, dates (sorted and deduplicated below).
+        let mut node_acc: Vec<(usize, usize, Vec<Date>)> = vec![(0, 0, Vec::new()); entity_count];
+        let mut counts: PairMap<u32> = PairMap::default();
+        let mut ents: Vec<EntityId> = Vec::new();
         let mut pairs: Vec<(EntityId, EntityId)> = Vec::new();
-        for (i, e) in entries.iter().enumerate() {
-            let mut ents: Vec<EntityId> = e.mentions.iter().map(|m| m.0).collect();
-            ents.sort_unstable();
-            ents.dedup();
+        for e in entries {
             for m in &e.mentions {
-                node_acc.entry(m.0).or_default().0 += 1;
+                node_acc[m.0.index()].0 += 1;
             }
+            entry_pairs(e, scope, &mut ents, &mut pairs);
             for id in &ents {
-                let acc = node_acc.entry(*id).or_default();
+                let acc = &mut node_acc[id.index()];
                 acc.1 += 1;
                 if let Some(d) = e.date {
-                    acc.2.insert(d);
-                }
-            }
-            pairs.clear();
-            match scope {
-                Scope::Entry => {
-                    for (k, &a) in ents.iter().enumerate() {
-                        for &b in &ents[k + 1..] {
-                            pairs.push((a, b));
-                        }
-                    }
-                }
-                Scope::Bullet => {
-                    let header: Vec<EntityId> = e
-                        .mentions
-                        .iter()
-                        .filter(|m| m.1 == 0)
-                        .map(|m| m.0)
-                        .collect();
-                    let mut groups: Vec<(u32, EntityId)> = e
-                        .mentions
-                        .clone()
-                        .into_iter()
-                        .map(|(a, g)| (g, a))
-                        .collect();
-                    groups.sort_unstable();
-                    groups.dedup();
-                    let mut start = 0;
-                    while start < groups.len() {
-                        let g = groups[start].0;
-                        let end = groups[start..]
-                            .iter()
-                            .position(|x| x.0 != g)
-                            .map_or(groups.len(), |p| start + p);
-                        let mut set: Vec<EntityId> = groups[start..end]
-                            .iter()
-                            .map(|x| x.1)
-                            .chain(header.iter().copied())
-                            .collect();
-                        set.sort_unstable();
-                        set.dedup();
-                        for (k, &a) in set.iter().enumerate() {
-                            for &b in &set[k + 1..] {
-                                pairs.push((a, b));
-                            }
-                        }
-                        start = end;
-                    }
-                    pairs.sort_unstable();
-                    pairs.dedup();
+                    acc.2.push(d);
                 }
             }
             for &p in &pairs {
-                edge_acc.entry(p).or_default().push(i as u32);
+                *counts.entry(pair_key(p)).or_default() += 1;
             }
         }
 
-        let mut ids: Vec<EntityId> = node_acc.keys().copied().collect();
-        ids.sort_unstable();
+        let ids: Vec<EntityId> = (0..entity_count as u32)
+            .map(EntityId)
+            .filter(|id| node_acc[id.index()].1 > 0)
+            .collect();
         let entity_pos: HashMap<EntityId, usize> =
             ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
         let mut nodes: Vec<Node> = ids
             .iter()
             .map(|&id| {
-                let (mentions, notes, days) = node_acc.remove(&id).unwrap_or_default();
+                let (mentions, notes, mut days) = std::mem::take(&mut node_acc[id.index()]);
+                days.sort_unstable();
+                days.dedup();
                 Node {
                     entity: id,
                     kind: kinds(id),
                     mentions,
                     notes,
-                    days: days.into_iter().collect(),
+                    days,
                     degree: 0,
                     weighted_degree: 0.0,
                     pagerank: 0.0,
@@ -210,10 +175,33 @@ impl CoMentionGraph {
                 }
             })
             .collect();
+        drop(node_acc);
+
+        // Edges in (source, target) order: positions grow with entity ids, so sorting the
+        // pair keys sorts the edges. The map then points each pair at its edge.
+        let mut keys: Vec<u64> = counts.keys().copied().collect();
+        keys.sort_unstable();
+        let mut lists: Vec<Vec<u32>> = keys
+            .iter()
+            .map(|k| Vec::with_capacity(counts[k] as usize))
+            .collect();
+        for (i, k) in keys.iter().enumerate() {
+            counts.insert(*k, i as u32);
+        }
+        for (i, e) in entries.iter().enumerate() {
+            entry_pairs(e, scope, &mut ents, &mut pairs);
+            for &p in &pairs {
+                lists[counts[&pair_key(p)] as usize].push(i as u32);
+            }
+        }
+        drop(counts);
+
         let n_entries = entries.len().max(1) as f64;
-        let mut edges: Vec<Edge> = edge_acc
+        let mut edges: Vec<Edge> = keys
             .into_iter()
-            .map(|((a, b), list)| {
+            .zip(lists)
+            .map(|(key, list)| {
+                let (a, b) = (EntityId((key >> 32) as u32), EntityId(key as u32));
                 let (s, t) = (entity_pos[&a], entity_pos[&b]);
                 let w = list.len() as u32;
                 let (na, nb) = (nodes[s].notes as f64, nodes[t].notes as f64);
@@ -223,6 +211,7 @@ impl CoMentionGraph {
                     .collect();
                 days.sort_unstable();
                 days.dedup();
+                days.shrink_to_fit();
                 Edge {
                     source: s,
                     target: t,
@@ -234,7 +223,7 @@ impl CoMentionGraph {
                 }
             })
             .collect();
-        edges.sort_by_key(|e| (e.source, e.target));
+        edges.shrink_to_fit();
 
         let mut graph = UnGraph::<(), f64>::with_capacity(nodes.len(), edges.len());
         for _ in &nodes {
@@ -251,20 +240,32 @@ impl CoMentionGraph {
                 nodes[end].weighted_degree += e.weight as f64;
             }
         }
-        let mut g = CoMentionGraph {
+        CoMentionGraph {
             nodes,
             edges,
             graph,
             entity_pos,
             entry_count: entries.len(),
-        };
-        let pr = g.weighted_pagerank(0.85, 100, 1e-10);
-        let comm = g.louvain();
-        for (i, n) in g.nodes.iter_mut().enumerate() {
+        }
+    }
+
+    /// Weighted PageRank, Louvain communities and, when `layout` is set, the layout, stored
+    /// on the nodes. Queries skip the layout: only drawings and exports need positions.
+    pub fn analyse(&mut self, layout: bool) {
+        let adj = self.adjacency();
+        let pr = pagerank(self.nodes.len(), &adj, 0.85, 100, 1e-10);
+        let comm = louvain(self.nodes.len(), &adj);
+        drop(adj);
+        for (i, n) in self.nodes.iter_mut().enumerate() {
             n.pagerank = pr[i];
             n.community = comm[i];
         }
-        g
+        if layout {
+            let pos = self.layout();
+            for (n, p) in self.nodes.iter_mut().zip(pos) {
+                (n.x, n.y) = p;
+            }
+        }
     }
 
     /// Nodes sorted by entity id.
@@ -342,11 +343,6 @@ impl CoMentionGraph {
             .map(|e| e.index())
     }
 
-    /// Weighted PageRank by power iteration; dangling nodes spread their rank evenly.
-    fn weighted_pagerank(&self, damping: f64, max_iter: usize, tol: f64) -> Vec<f64> {
-        pagerank(self.nodes.len(), &self.adjacency(), damping, max_iter, tol)
-    }
-
     fn adjacency(&self) -> Vec<Vec<(usize, f64)>> {
         let mut adj = vec![Vec::new(); self.nodes.len()];
         for e in &self.edges {
@@ -354,10 +350,6 @@ impl CoMentionGraph {
             adj[e.target].push((e.source, e.weight as f64));
         }
         adj
-    }
-
-    fn louvain(&self) -> Vec<u32> {
-        louvain(self.nodes.len(), &self.adjacency())
     }
 
     fn layout(&self) -> Vec<(f64, f64)> {
@@ -466,6 +458,98 @@ impl CoMentionGraph {
     }
 }
 
+/// A pair of entities as one integer key, smaller id in the high half.
+fn pair_key((a, b): (EntityId, EntityId)) -> u64 {
+    (u64::from(a.0) << 32) | u64::from(b.0)
+}
+
+/// The distinct entities of an entry (sorted, into `ents`) and the pairs it links (into
+/// `pairs`, each once, smaller id first).
+fn entry_pairs(
+    e: &EntryFacts,
+    scope: Scope,
+    ents: &mut Vec<EntityId>,
+    pairs: &mut Vec<(EntityId, EntityId)>,
+) {
+    ents.clear();
+    ents.extend(e.mentions.iter().map(|m| m.0));
+    ents.sort_unstable();
+    ents.dedup();
+    pairs.clear();
+    match scope {
+        Scope::Entry => {
+            for (k, &a) in ents.iter().enumerate() {
+                for &b in &ents[k + 1..] {
+                    pairs.push((a, b));
+                }
+            }
+        }
+        Scope::Bullet => {
+            let header: Vec<EntityId> = e
+                .mentions
+                .iter()
+                .filter(|m| m.1 == 0)
+                .map(|m| m.0)
+                .collect();
+            let mut groups: Vec<(u32, EntityId)> =
+                e.mentions.iter().map(|&(a, g)| (g, a)).collect();
+            groups.sort_unstable();
+            groups.dedup();
+            let mut start = 0;
+            while start < groups.len() {
+                let g = groups[start].0;
+                let end = groups[start..]
+                    .iter()
+                    .position(|x| x.0 != g)
+                    .map_or(groups.len(), |p| start + p);
+                let mut set: Vec<EntityId> = groups[start..end]
+                    .iter()
+                    .map(|x| x.1)
+                    .chain(header.iter().copied())
+                    .collect();
+                set.sort_unstable();
+                set.dedup();
+                for (k, &a) in set.iter().enumerate() {
+                    for &b in &set[k + 1..] {
+                        pairs.push((a, b));
+                    }
+                }
+                start = end;
+            }
+            pairs.sort_unstable();
+            pairs.dedup();
+        }
+    }
+}
+
+/// A hash map keyed by [`pair_key`]. std's SipHash guards against hash flooding, which a
+/// local note corpus cannot mount; a multiply-xorshift mixer (SplitMix64's finaliser) is
+/// several times faster on the millions of pair lookups of a large corpus.
+type PairMap<V> = HashMap<u64, V, BuildHasherDefault<PairHasher>>;
+
+/// See [`PairMap`].
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        let mut z = (self.0 ^ x).wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        self.0 = z ^ (z >> 31);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// Pruning options shared by every export.
 #[derive(Debug, Clone, Default)]
 pub struct Prune {
@@ -492,7 +576,11 @@ pub struct Selection {
     pub edges: Vec<usize>,
 }
 
-/// Weighted PageRank over an adjacency list (`adj[v]` = (neighbour, weight)).
+/// Weighted PageRank over an adjacency list (`adj[v]` = (neighbour, weight)) of an undirected
+/// graph: `adj` must be symmetric. Each node pulls rank from its neighbours, so nodes can be
+/// computed independently; with neighbours listed in ascending order (as
+/// [`CoMentionGraph`] lists them) the sums are added in the same order as pushing from each
+/// node in turn would, so the result does not depend on that choice.
 pub fn pagerank(
     n: usize,
     adj: &[Vec<(usize, f64)>],
@@ -506,20 +594,26 @@ pub fn pagerank(
     let strength: Vec<f64> = adj.iter().map(|a| a.iter().map(|x| x.1).sum()).collect();
     let mut rank = vec![1.0 / n as f64; n];
     let mut next = vec![0.0; n];
+    let mut share = vec![0.0; n];
     for _ in 0..max_iter {
         let dangling: f64 = (0..n)
             .filter(|&v| strength[v] == 0.0)
             .map(|v| rank[v])
             .sum();
         let base = (1.0 - damping) / n as f64 + damping * dangling / n as f64;
-        next.iter_mut().for_each(|x| *x = base);
         for v in 0..n {
-            if strength[v] > 0.0 {
-                let share = damping * rank[v] / strength[v];
-                for &(u, w) in &adj[v] {
-                    next[u] += share * w;
-                }
+            share[v] = if strength[v] > 0.0 {
+                damping * rank[v] / strength[v]
+            } else {
+                0.0
+            };
+        }
+        for (u, x) in next.iter_mut().enumerate() {
+            let mut sum = base;
+            for &(v, w) in &adj[u] {
+                sum += share[v] * w;
             }
+            *x = sum;
         }
         let diff: f64 = rank.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
         std::mem::swap(&mut rank, &mut next);
@@ -537,34 +631,41 @@ pub fn louvain(n: usize, adj: &[Vec<(usize, f64)>]) -> Vec<u32> {
     let mut membership: Vec<usize> = (0..n).collect();
     let mut level_adj: Vec<Vec<(usize, f64)>> = adj.to_vec();
     let mut level_n = n;
+    let mut sums = Sums::new(n);
     for _ in 0..20 {
-        let (comm, moved) = one_level(level_n, &level_adj);
+        let (comm, moved) = one_level(level_n, &level_adj, &mut sums);
         // Renumber communities densely in order of first appearance.
-        let mut map = HashMap::new();
+        let mut map = vec![usize::MAX; level_n];
+        let mut k = 0;
         let mut dense = vec![0; level_n];
         for v in 0..level_n {
-            let next = map.len();
-            dense[v] = *map.entry(comm[v]).or_insert(next);
+            if map[comm[v]] == usize::MAX {
+                map[comm[v]] = k;
+                k += 1;
+            }
+            dense[v] = map[comm[v]];
         }
         for m in membership.iter_mut() {
             *m = dense[*m];
         }
-        if !moved || map.len() == level_n {
+        if !moved || k == level_n {
             break;
         }
-        let k = map.len();
-        let mut agg: Vec<HashMap<usize, f64>> = vec![HashMap::new(); k];
+        // Aggregate: community c's links to d sum its members' links, members in ascending
+        // order, each member's links in order (the order a per-community map was filled in).
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
         for v in 0..level_n {
-            for &(u, w) in &level_adj[v] {
-                *agg[dense[v]].entry(dense[u]).or_default() += w;
-            }
+            members[dense[v]].push(v);
         }
-        level_adj = agg
-            .into_iter()
-            .map(|m| {
-                let mut v: Vec<(usize, f64)> = m.into_iter().collect();
-                v.sort_by_key(|x| x.0);
-                v
+        level_adj = members
+            .iter()
+            .map(|vs| {
+                for &v in vs {
+                    for &(u, w) in &level_adj[v] {
+                        sums.add(dense[u], w);
+                    }
+                }
+                sums.drain_sorted()
             })
             .collect();
         level_n = k;
@@ -588,8 +689,59 @@ pub fn louvain(n: usize, adj: &[Vec<(usize, f64)>]) -> Vec<u32> {
     membership.iter().map(|c| rank[c]).collect()
 }
 
+/// Sums of weights per community for one node at a time: a dense array plus the list of
+/// communities touched, so a node costs its degree, not its degree times its neighbours'
+/// communities (the hubs of a large corpus have thousands of both).
+struct Sums {
+    weight: Vec<f64>,
+    seen: Vec<bool>,
+    touched: Vec<usize>,
+}
+
+impl Sums {
+    fn new(n: usize) -> Sums {
+        Sums {
+            weight: vec![0.0; n],
+            seen: vec![false; n],
+            touched: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, c: usize, w: f64) {
+        if !self.seen[c] {
+            self.seen[c] = true;
+            self.weight[c] = 0.0;
+            self.touched.push(c);
+        }
+        self.weight[c] += w;
+    }
+
+    fn get(&self, c: usize) -> f64 {
+        if self.seen[c] {
+            self.weight[c]
+        } else {
+            0.0
+        }
+    }
+
+    /// The sums by ascending community, and a reset.
+    fn drain_sorted(&mut self) -> Vec<(usize, f64)> {
+        self.touched.sort_unstable();
+        let out = self.touched.iter().map(|&c| (c, self.weight[c])).collect();
+        self.clear();
+        out
+    }
+
+    fn clear(&mut self) {
+        for &c in &self.touched {
+            self.seen[c] = false;
+        }
+        self.touched.clear();
+    }
+}
+
 /// One pass of local moving. Self-loops in `adj` (from aggregation) count twice in degree.
-fn one_level(n: usize, adj: &[Vec<(usize, f64)>]) -> (Vec<usize>, bool) {
+fn one_level(n: usize, adj: &[Vec<(usize, f64)>], sums: &mut Sums) -> (Vec<usize>, bool) {
     let k: Vec<f64> = adj.iter().map(|a| a.iter().map(|x| x.1).sum()).collect();
     let m2: f64 = k.iter().sum();
     let mut comm: Vec<usize> = (0..n).collect();
@@ -602,28 +754,23 @@ fn one_level(n: usize, adj: &[Vec<(usize, f64)>]) -> (Vec<usize>, bool) {
         let mut moved = false;
         for v in 0..n {
             let own = comm[v];
-            let mut links: Vec<(usize, f64)> = Vec::new();
             for &(u, w) in &adj[v] {
-                if u == v {
-                    continue;
-                }
-                match links.iter_mut().find(|x| x.0 == comm[u]) {
-                    Some(x) => x.1 += w,
-                    None => links.push((comm[u], w)),
+                if u != v {
+                    sums.add(comm[u], w);
                 }
             }
             tot[own] -= k[v];
-            let w_own = links.iter().find(|x| x.0 == own).map_or(0.0, |x| x.1);
             let mut best = own;
-            let mut best_gain = w_own - tot[own] * k[v] / m2;
-            links.sort_by_key(|x| x.0);
-            for &(c, w) in &links {
-                let gain = w - tot[c] * k[v] / m2;
+            let mut best_gain = sums.get(own) - tot[own] * k[v] / m2;
+            sums.touched.sort_unstable();
+            for &c in &sums.touched {
+                let gain = sums.weight[c] - tot[c] * k[v] / m2;
                 if gain > best_gain + 1e-12 {
                     best_gain = gain;
                     best = c;
                 }
             }
+            sums.clear();
             tot[best] += k[v];
             if best != own {
                 comm[v] = best;

@@ -5,8 +5,10 @@ use crate::export::{dot::Dot, gexf::Gexf, json::Json, Exporter};
 use crate::fsutil::{ensure_dir, write_atomic};
 use crate::graph::{Prune, Selection};
 use crate::render::{self, Engine, ImageFormat};
-use crate::workspace::Workspace;
+use crate::workspace::{Timings, Workspace};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// What `build` writes.
 #[derive(Debug, Clone)]
@@ -50,9 +52,17 @@ pub struct Written {
     pub image_skipped: Option<String>,
     /// Nodes and edges in the data exports.
     pub selection: Selection,
+    /// Wall time of pruning and of each export (`export-json`, ..., `image`); the exports
+    /// overlap in time.
+    pub timings: Timings,
 }
 
-fn export_to(path: &Path, ws: &Workspace, sel: &Selection, ex: &dyn Exporter) -> Result<()> {
+fn export_to(
+    path: &Path,
+    ws: &Workspace,
+    sel: &Selection,
+    ex: &(dyn Exporter + Sync),
+) -> Result<()> {
     write_atomic(path, |w| ex.write(ws, sel, w))
 }
 
@@ -64,29 +74,67 @@ pub fn dot_string(ws: &Workspace, sel: &Selection) -> String {
     String::from_utf8(buf).expect("the DOT writer writes UTF-8")
 }
 
+/// One file `write_outputs` produces.
+enum Job<'a> {
+    Export(&'a (dyn Exporter + Sync), &'static str),
+    Image,
+}
+
 /// Writes graph.json, graph.gexf, graph.dot and, when Graphviz is there, the image.
+///
+/// The files are independent, so they are written concurrently (rayon): on a large corpus the
+/// JSON and GEXF files are each hundreds of megabytes and take about as long as everything
+/// before them, and Graphviz runs in its own process meanwhile. Errors and the list of files
+/// keep the fixed order json, gexf, dot, image.
 pub fn write_outputs(ws: &Workspace, opts: &OutputOptions) -> Result<Written> {
     ensure_dir(&opts.dir)?;
-    let sel = ws.graph.prune(&opts.prune);
     let mut written = Written::default();
-    for ex in [&Json as &dyn Exporter, &Gexf, &Dot] {
-        let path = opts.dir.join(format!("graph.{}", ex.extension()));
-        export_to(&path, ws, &sel, ex)?;
-        written.files.push(path);
-    }
+    let sel = written
+        .timings
+        .record("prune", || ws.graph.prune(&opts.prune));
+    let mut jobs = vec![
+        Job::Export(&Json, "export-json"),
+        Job::Export(&Gexf, "export-gexf"),
+        Job::Export(&Dot, "export-dot"),
+    ];
     if opts.image {
         if render::dot_available() {
-            let image_sel = ws.graph.prune(&opts.image_prune);
-            let bytes = render::render(dot_string(ws, &image_sel), opts.format, opts.engine)?;
-            let path = opts.dir.join(format!("graph.{}", opts.format.extension()));
-            write_atomic(&path, |w| w.write_all(&bytes))?;
-            written.files.push(path);
+            jobs.push(Job::Image);
         } else {
             written.image_skipped = Some(format!(
                 "graphviz's dot is not on PATH, so no image was rendered (hint: {})",
                 render::INSTALL_HINT
             ));
         }
+    }
+    let results: Vec<(PathBuf, &'static str, Duration, Result<()>)> = jobs
+        .par_iter()
+        .map(|job| {
+            let started = Instant::now();
+            let (path, stage, result) = match job {
+                Job::Export(ex, stage) => {
+                    let path = opts.dir.join(format!("graph.{}", ex.extension()));
+                    let result = export_to(&path, ws, &sel, *ex);
+                    (path, *stage, result)
+                }
+                Job::Image => {
+                    let path = opts.dir.join(format!("graph.{}", opts.format.extension()));
+                    let result = (|| {
+                        let image_sel = ws.graph.prune(&opts.image_prune);
+                        let dot = dot_string(ws, &image_sel);
+                        let bytes = render::render(dot, opts.format, opts.engine)?;
+                        write_atomic(&path, |w| w.write_all(&bytes))
+                    })();
+                    (path, "image", result)
+                }
+            };
+            (path, stage, started.elapsed(), result)
+        })
+        .collect();
+    for (path, stage, took, result) in results {
+        result?;
+        written.timings.stages.push((stage, took));
+        written.files.push(path);
     }
     written.selection = sel;
     Ok(written)

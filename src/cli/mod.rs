@@ -3,6 +3,7 @@
 mod args;
 mod build;
 mod explore;
+mod progress;
 mod show;
 mod term;
 

@@ -5,6 +5,7 @@ use super::{Alias, Dictionary, Entity, EntityId, Kind};
 use crate::error::{Error, Location, Result};
 use crate::fsutil;
 use crate::text;
+use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -112,28 +113,34 @@ pub fn load(paths: &[PathBuf]) -> Result<Dictionary> {
             "point --dict at a folder of dictionary files, like the bundled dictionaries/",
         ));
     }
+    // The files parse in parallel (TOML parsing is most of loading the bundled dictionaries);
+    // results are merged in path order, so ids, problems and their order do not change.
+    let parsed: Vec<Result<Result<Vec<Draft>>>> = files
+        .par_iter()
+        .map(|file| {
+            let bytes = std::fs::read(file).map_err(|e| Error::input(file, e))?;
+            let (text, bad) = text::decode(bytes);
+            if let Some(line) = bad {
+                return Ok(Err(Error::dictionary(
+                    Location::new(file, line),
+                    "the file is not valid utf-8",
+                    "save the dictionary as utf-8",
+                )));
+            }
+            let is_json = file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+            Ok(if is_json {
+                parse_json(file, &text)
+            } else {
+                parse_toml(file, &text)
+            })
+        })
+        .collect();
     let mut drafts = Vec::new();
     let mut problems = Vec::new();
-    for file in &files {
-        let bytes = std::fs::read(file).map_err(|e| Error::input(file, e))?;
-        let (text, bad) = text::decode(bytes);
-        if let Some(line) = bad {
-            problems.push(Error::dictionary(
-                Location::new(file, line),
-                "the file is not valid utf-8",
-                "save the dictionary as utf-8",
-            ));
-            continue;
-        }
-        let is_json = file
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let parsed = if is_json {
-            parse_json(file, &text)
-        } else {
-            parse_toml(file, &text)
-        };
-        match parsed {
+    for p in parsed {
+        match p? {
             Ok(mut d) => drafts.append(&mut d),
             Err(e) => problems.push(e),
         }
