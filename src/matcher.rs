@@ -136,6 +136,9 @@ impl Matcher {
             let Some(e) = p.accept(t, s, e) else {
                 continue;
             };
+            if p.weak && inside_longer_name(t, s, e) {
+                continue;
+            }
             if urls.iter().any(|&(a, b)| s < b && a < e) {
                 continue;
             }
@@ -186,6 +189,21 @@ impl Matcher {
             });
         }
     }
+}
+
+/// True when a match sits next to another capitalised Latin word, as `Eric` in `Eric Topol`
+/// or `Page` in `Larry Page`: a weak alias (a bare first name or surname) is then part of a
+/// longer name the dictionary does not know, not a mention of its own entity.
+fn inside_longer_name(t: &str, s: usize, e: usize) -> bool {
+    let next = t[e..].strip_prefix(' ').and_then(|r| r.chars().next());
+    let prev_word = t[..s].strip_suffix(' ').map(|r| {
+        let start = r
+            .rfind(|c: char| !is_word_char(c))
+            .map_or(0, |i| i + r[i..].chars().next().map_or(1, char::len_utf8));
+        &r[start..]
+    });
+    next.is_some_and(|c| c.is_ascii_uppercase())
+        || prev_word.is_some_and(|w| w.starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
 impl Pattern {
@@ -526,6 +544,13 @@ aliases = ["ORION"]
                     &[("Sam Altman", "sam-altman"), ("Sam", "sam-altman?")],
                 ),
                 ("SAM 2 and sam", &[]),
+                // Part of somebody else's full name: not a weak mention.
+                (
+                    "Sam Bankman-Fried and Sam Altman",
+                    &[("Sam Altman", "sam-altman")],
+                ),
+                ("I met Uncle Sam today", &[]),
+                ("Sam, 你好", &[("Sam", "sam-altman?")]),
             ],
         );
     }
