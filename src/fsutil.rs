@@ -125,8 +125,13 @@ impl Drop for Staged {
 }
 
 /// Writes a file's bytes to a temporary file in the same folder as `path` (so the rename is
-/// atomic: same file system) and flushes it to disk. Nothing at `path` changes yet. On
-/// failure the temporary file is removed.
+/// atomic: same file system). Nothing at `path` changes yet. On failure the temporary file
+/// is removed.
+///
+/// There is no fsync: the outputs are derived from the notes and a rebuild restores them,
+/// while syncing a large corpus's 1.5 GB of exports cost seconds (measured at 170 MB/s here,
+/// more than the rest of the build). ext4's rename-over-existing heuristic (auto_da_alloc)
+/// still writes the data before the rename reaches the disk.
 pub fn stage<F>(path: &Path, write: F) -> Result<Staged>
 where
     F: FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -147,8 +152,8 @@ where
         let file = fs::File::create(&staged.tmp)?;
         let mut buf = io::BufWriter::with_capacity(1 << 16, file);
         write(&mut buf)?;
-        let file = buf.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()
+        buf.into_inner().map_err(|e| e.into_error())?;
+        Ok(())
     })();
     // On error `staged` drops here and removes whatever part of the file was written.
     result.map_err(|e| Error::output(path, e))?;
@@ -183,8 +188,8 @@ fn is_a_directory() -> io::Error {
 }
 
 /// Writes a file atomically: the bytes go to a temporary file in the same folder, which is
-/// flushed and then renamed over `path`. A failure leaves the previous file intact and removes
-/// the temporary one.
+/// then renamed over `path`, so a reader sees the old file or the new one, never half of one.
+/// A failure leaves the previous file intact and removes the temporary one.
 pub fn write_atomic<F>(path: &Path, write: F) -> Result<()>
 where
     F: FnOnce(&mut dyn Write) -> io::Result<()>,

@@ -7,6 +7,7 @@ use crate::dictionary::{EntityId, Kind};
 use crate::notes::Date;
 use petgraph::graph::{NodeIndex, UnGraph};
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// What counts as "mentioned together".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -95,97 +96,76 @@ pub struct CoMentionGraph {
 }
 
 /// Layout is quadratic per iteration; past this many nodes it is skipped (positions fall
-/// back to a deterministic spiral) so large corpora stay fast.
-pub const LAYOUT_MAX_NODES: usize = 2000;
+/// back to a deterministic spiral) so large corpora stay fast, and Gephi or Graphviz lay such
+/// graphs out themselves. 500 nodes take ~60 ms; the earlier cap of 2000 took 2.5 s. (A grid
+/// that only lets near nodes repel was tried: gravity then packs the graph into a few
+/// crowded cells and it is quadratic again.)
+pub const LAYOUT_MAX_NODES: usize = 500;
 
 impl CoMentionGraph {
     /// Builds the graph and all its analytics. `kinds` gives each entity's kind.
     pub fn build(entries: &[EntryFacts], scope: Scope, kinds: impl Fn(EntityId) -> Kind) -> Self {
-        let mut node_acc: HashMap<EntityId, (usize, usize, BTreeSet<Date>)> = HashMap::new();
-        let mut edge_acc: HashMap<(EntityId, EntityId), Vec<u32>> = HashMap::new();
+        let mut g = Self::assemble(entries, scope, kinds);
+        g.analyse(true);
+        g
+    }
+
+    /// Builds nodes, edges and their statistics, without the analytics ([`Self::analyse`]).
+    ///
+    /// Two passes over the entries' pairs: the first counts each pair, the second files each
+    /// entry under its edge into a list allocated at its exact size. A million edges with six
+    /// million entry references stay about 60 MB this way, where growing per-edge lists in a
+    /// std `HashMap` took several times that and most of the stage's time.
+    pub fn assemble(
+        entries: &[EntryFacts],
+        scope: Scope,
+        kinds: impl Fn(EntityId) -> Kind,
+    ) -> Self {
+        let entity_count = entries
+            .iter()
+            .flat_map(|e| e.mentions.iter().map(|m| m.0.index() + 1))
+            .max()
+            .unwrap_or(0);
+        // Per entity: mentions, notes, dates (sorted and deduplicated below).
+        let mut node_acc: Vec<(usize, usize, Vec<Date>)> = vec![(0, 0, Vec::new()); entity_count];
+        let mut counts: PairMap<u32> = PairMap::default();
+        let mut ents: Vec<EntityId> = Vec::new();
         let mut pairs: Vec<(EntityId, EntityId)> = Vec::new();
-        for (i, e) in entries.iter().enumerate() {
-            let mut ents: Vec<EntityId> = e.mentions.iter().map(|m| m.0).collect();
-            ents.sort_unstable();
-            ents.dedup();
+        for e in entries {
             for m in &e.mentions {
-                node_acc.entry(m.0).or_default().0 += 1;
+                node_acc[m.0.index()].0 += 1;
             }
+            entry_pairs(e, scope, &mut ents, &mut pairs);
             for id in &ents {
-                let acc = node_acc.entry(*id).or_default();
+                let acc = &mut node_acc[id.index()];
                 acc.1 += 1;
                 if let Some(d) = e.date {
-                    acc.2.insert(d);
-                }
-            }
-            pairs.clear();
-            match scope {
-                Scope::Entry => {
-                    for (k, &a) in ents.iter().enumerate() {
-                        for &b in &ents[k + 1..] {
-                            pairs.push((a, b));
-                        }
-                    }
-                }
-                Scope::Bullet => {
-                    let header: Vec<EntityId> = e
-                        .mentions
-                        .iter()
-                        .filter(|m| m.1 == 0)
-                        .map(|m| m.0)
-                        .collect();
-                    let mut groups: Vec<(u32, EntityId)> = e
-                        .mentions
-                        .clone()
-                        .into_iter()
-                        .map(|(a, g)| (g, a))
-                        .collect();
-                    groups.sort_unstable();
-                    groups.dedup();
-                    let mut start = 0;
-                    while start < groups.len() {
-                        let g = groups[start].0;
-                        let end = groups[start..]
-                            .iter()
-                            .position(|x| x.0 != g)
-                            .map_or(groups.len(), |p| start + p);
-                        let mut set: Vec<EntityId> = groups[start..end]
-                            .iter()
-                            .map(|x| x.1)
-                            .chain(header.iter().copied())
-                            .collect();
-                        set.sort_unstable();
-                        set.dedup();
-                        for (k, &a) in set.iter().enumerate() {
-                            for &b in &set[k + 1..] {
-                                pairs.push((a, b));
-                            }
-                        }
-                        start = end;
-                    }
-                    pairs.sort_unstable();
-                    pairs.dedup();
+                    acc.2.push(d);
                 }
             }
             for &p in &pairs {
-                edge_acc.entry(p).or_default().push(i as u32);
+                *counts.entry(pair_key(p)).or_default() += 1;
             }
         }
 
-        let mut ids: Vec<EntityId> = node_acc.keys().copied().collect();
-        ids.sort_unstable();
+        let ids: Vec<EntityId> = (0..entity_count as u32)
+            .map(EntityId)
+            .filter(|id| node_acc[id.index()].1 > 0)
+            .collect();
         let entity_pos: HashMap<EntityId, usize> =
             ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
         let mut nodes: Vec<Node> = ids
             .iter()
             .map(|&id| {
-                let (mentions, notes, days) = node_acc.remove(&id).unwrap_or_default();
+                let (mentions, notes, mut days) = std::mem::take(&mut node_acc[id.index()]);
+                days.sort_unstable();
+                days.dedup();
                 Node {
                     entity: id,
                     kind: kinds(id),
                     mentions,
                     notes,
-                    days: days.into_iter().collect(),
+                    days,
                     degree: 0,
                     weighted_degree: 0.0,
                     pagerank: 0.0,
@@ -195,10 +175,33 @@ impl CoMentionGraph {
                 }
             })
             .collect();
+        drop(node_acc);
+
+        // Edges in (source, target) order: positions grow with entity ids, so sorting the
+        // pair keys sorts the edges. The map then points each pair at its edge.
+        let mut keys: Vec<u64> = counts.keys().copied().collect();
+        keys.sort_unstable();
+        let mut lists: Vec<Vec<u32>> = keys
+            .iter()
+            .map(|k| Vec::with_capacity(counts[k] as usize))
+            .collect();
+        for (i, k) in keys.iter().enumerate() {
+            counts.insert(*k, i as u32);
+        }
+        for (i, e) in entries.iter().enumerate() {
+            entry_pairs(e, scope, &mut ents, &mut pairs);
+            for &p in &pairs {
+                lists[counts[&pair_key(p)] as usize].push(i as u32);
+            }
+        }
+        drop(counts);
+
         let n_entries = entries.len().max(1) as f64;
-        let mut edges: Vec<Edge> = edge_acc
+        let mut edges: Vec<Edge> = keys
             .into_iter()
-            .map(|((a, b), list)| {
+            .zip(lists)
+            .map(|(key, list)| {
+                let (a, b) = (EntityId((key >> 32) as u32), EntityId(key as u32));
                 let (s, t) = (entity_pos[&a], entity_pos[&b]);
                 let w = list.len() as u32;
                 let (na, nb) = (nodes[s].notes as f64, nodes[t].notes as f64);
@@ -208,6 +211,7 @@ impl CoMentionGraph {
                     .collect();
                 days.sort_unstable();
                 days.dedup();
+                days.shrink_to_fit();
                 Edge {
                     source: s,
                     target: t,
@@ -219,7 +223,7 @@ impl CoMentionGraph {
                 }
             })
             .collect();
-        edges.sort_by_key(|e| (e.source, e.target));
+        edges.shrink_to_fit();
 
         let mut graph = UnGraph::<(), f64>::with_capacity(nodes.len(), edges.len());
         for _ in &nodes {
@@ -236,22 +240,32 @@ impl CoMentionGraph {
                 nodes[end].weighted_degree += e.weight as f64;
             }
         }
-        let mut g = CoMentionGraph {
+        CoMentionGraph {
             nodes,
             edges,
             graph,
             entity_pos,
             entry_count: entries.len(),
-        };
-        let pr = g.weighted_pagerank(0.85, 100, 1e-10);
-        let comm = g.louvain();
-        let pos = g.layout();
-        for (i, n) in g.nodes.iter_mut().enumerate() {
+        }
+    }
+
+    /// Weighted PageRank, Louvain communities and, when `layout` is set, the layout, stored
+    /// on the nodes. Queries skip the layout: only drawings and exports need positions.
+    pub fn analyse(&mut self, layout: bool) {
+        let adj = self.adjacency();
+        let pr = pagerank(self.nodes.len(), &adj, 0.85, 100, 1e-10);
+        let comm = louvain(self.nodes.len(), &adj);
+        drop(adj);
+        for (i, n) in self.nodes.iter_mut().enumerate() {
             n.pagerank = pr[i];
             n.community = comm[i];
-            (n.x, n.y) = pos[i];
         }
-        g
+        if layout {
+            let pos = self.layout();
+            for (n, p) in self.nodes.iter_mut().zip(pos) {
+                (n.x, n.y) = p;
+            }
+        }
     }
 
     /// Nodes sorted by entity id.
@@ -329,11 +343,6 @@ impl CoMentionGraph {
             .map(|e| e.index())
     }
 
-    /// Weighted PageRank by power iteration; dangling nodes spread their rank evenly.
-    fn weighted_pagerank(&self, damping: f64, max_iter: usize, tol: f64) -> Vec<f64> {
-        pagerank(self.nodes.len(), &self.adjacency(), damping, max_iter, tol)
-    }
-
     fn adjacency(&self) -> Vec<Vec<(usize, f64)>> {
         let mut adj = vec![Vec::new(); self.nodes.len()];
         for e in &self.edges {
@@ -341,10 +350,6 @@ impl CoMentionGraph {
             adj[e.target].push((e.source, e.weight as f64));
         }
         adj
-    }
-
-    fn louvain(&self) -> Vec<u32> {
-        louvain(self.nodes.len(), &self.adjacency())
     }
 
     fn layout(&self) -> Vec<(f64, f64)> {
@@ -355,7 +360,8 @@ impl CoMentionGraph {
         force_layout(n, &self.edges, 120)
     }
 
-    /// The nodes and edges kept by `opts`, as sorted positions.
+    /// The nodes and edges kept by `opts`, as sorted positions. Applied in this order: kinds,
+    /// ego network, minimum weight, top N, links per node.
     pub fn prune(&self, opts: &Prune) -> Selection {
         let mut keep: Vec<bool> = self
             .nodes
@@ -401,12 +407,15 @@ impl CoMentionGraph {
                 *k = *k && h;
             }
         }
+        let center = opts.around.and_then(|(c, _)| self.position(c));
         if let Some(top) = opts.top {
             let mut ranked: Vec<usize> = (0..self.nodes.len()).filter(|&i| keep[i]).collect();
             ranked.sort_by(|&a, &b| {
                 let (x, y) = (&self.nodes[a], &self.nodes[b]);
-                y.weighted_degree
-                    .total_cmp(&x.weighted_degree)
+                // The centre of an ego network is what the user asked about: it always stays.
+                (Some(b) == center)
+                    .cmp(&(Some(a) == center))
+                    .then(y.weighted_degree.total_cmp(&x.weighted_degree))
                     .then(y.mentions.cmp(&x.mentions))
                     .then(a.cmp(&b))
             });
@@ -416,10 +425,128 @@ impl CoMentionGraph {
             }
         }
         let nodes: Vec<usize> = (0..self.nodes.len()).filter(|&i| keep[i]).collect();
-        let edges: Vec<usize> = (0..self.edges.len())
+        let mut edges: Vec<usize> = (0..self.edges.len())
             .filter(|&i| edge_ok(&self.edges[i], &keep))
             .collect();
+        if let Some(max) = opts.max_links {
+            edges = self.backbone(&edges, max);
+        }
         Selection { nodes, edges }
+    }
+
+    /// The edges among `edges` that are one of the `max` most specific links of either end:
+    /// highest Jaccard first, so a hub's many incidental links give way to the pairs that
+    /// really belong together; then heavier, then older in the sorted edge list.
+    fn backbone(&self, edges: &[usize], max: usize) -> Vec<usize> {
+        let mut by_node: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
+        for &i in edges {
+            by_node[self.edges[i].source].push(i);
+            by_node[self.edges[i].target].push(i);
+        }
+        let mut kept = BTreeSet::new();
+        for mut list in by_node {
+            list.sort_by(|&a, &b| {
+                let (x, y) = (&self.edges[a], &self.edges[b]);
+                y.jaccard
+                    .total_cmp(&x.jaccard)
+                    .then(y.weight.cmp(&x.weight))
+                    .then(a.cmp(&b))
+            });
+            kept.extend(list.into_iter().take(max));
+        }
+        kept.into_iter().collect()
+    }
+}
+
+/// A pair of entities as one integer key, smaller id in the high half.
+fn pair_key((a, b): (EntityId, EntityId)) -> u64 {
+    (u64::from(a.0) << 32) | u64::from(b.0)
+}
+
+/// The distinct entities of an entry (sorted, into `ents`) and the pairs it links (into
+/// `pairs`, each once, smaller id first).
+fn entry_pairs(
+    e: &EntryFacts,
+    scope: Scope,
+    ents: &mut Vec<EntityId>,
+    pairs: &mut Vec<(EntityId, EntityId)>,
+) {
+    ents.clear();
+    ents.extend(e.mentions.iter().map(|m| m.0));
+    ents.sort_unstable();
+    ents.dedup();
+    pairs.clear();
+    match scope {
+        Scope::Entry => {
+            for (k, &a) in ents.iter().enumerate() {
+                for &b in &ents[k + 1..] {
+                    pairs.push((a, b));
+                }
+            }
+        }
+        Scope::Bullet => {
+            let header: Vec<EntityId> = e
+                .mentions
+                .iter()
+                .filter(|m| m.1 == 0)
+                .map(|m| m.0)
+                .collect();
+            let mut groups: Vec<(u32, EntityId)> =
+                e.mentions.iter().map(|&(a, g)| (g, a)).collect();
+            groups.sort_unstable();
+            groups.dedup();
+            let mut start = 0;
+            while start < groups.len() {
+                let g = groups[start].0;
+                let end = groups[start..]
+                    .iter()
+                    .position(|x| x.0 != g)
+                    .map_or(groups.len(), |p| start + p);
+                let mut set: Vec<EntityId> = groups[start..end]
+                    .iter()
+                    .map(|x| x.1)
+                    .chain(header.iter().copied())
+                    .collect();
+                set.sort_unstable();
+                set.dedup();
+                for (k, &a) in set.iter().enumerate() {
+                    for &b in &set[k + 1..] {
+                        pairs.push((a, b));
+                    }
+                }
+                start = end;
+            }
+            pairs.sort_unstable();
+            pairs.dedup();
+        }
+    }
+}
+
+/// A hash map keyed by [`pair_key`]. std's SipHash guards against hash flooding, which a
+/// local note corpus cannot mount; a multiply-xorshift mixer (SplitMix64's finaliser) is
+/// several times faster on the millions of pair lookups of a large corpus.
+type PairMap<V> = HashMap<u64, V, BuildHasherDefault<PairHasher>>;
+
+/// See [`PairMap`].
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        let mut z = (self.0 ^ x).wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        self.0 = z ^ (z >> 31);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -432,8 +559,12 @@ pub struct Prune {
     pub top: Option<usize>,
     /// Keep only these kinds (empty = all).
     pub kinds: Vec<Kind>,
-    /// Keep only the ego network of an entity up to a depth.
+    /// Keep only the ego network of an entity up to a depth (the entity always stays, even
+    /// under `top`).
     pub around: Option<(EntityId, usize)>,
+    /// Keep only each node's N most specific links (highest Jaccard); a link stays when either
+    /// end keeps it, so no node loses all its links.
+    pub max_links: Option<usize>,
 }
 
 /// Positions of the nodes and edges that a pruning keeps, ascending.
@@ -445,7 +576,11 @@ pub struct Selection {
     pub edges: Vec<usize>,
 }
 
-/// Weighted PageRank over an adjacency list (`adj[v]` = (neighbour, weight)).
+/// Weighted PageRank over an adjacency list (`adj[v]` = (neighbour, weight)) of an undirected
+/// graph: `adj` must be symmetric. Each node pulls rank from its neighbours, so nodes can be
+/// computed independently; with neighbours listed in ascending order (as
+/// [`CoMentionGraph`] lists them) the sums are added in the same order as pushing from each
+/// node in turn would, so the result does not depend on that choice.
 pub fn pagerank(
     n: usize,
     adj: &[Vec<(usize, f64)>],
@@ -459,20 +594,26 @@ pub fn pagerank(
     let strength: Vec<f64> = adj.iter().map(|a| a.iter().map(|x| x.1).sum()).collect();
     let mut rank = vec![1.0 / n as f64; n];
     let mut next = vec![0.0; n];
+    let mut share = vec![0.0; n];
     for _ in 0..max_iter {
         let dangling: f64 = (0..n)
             .filter(|&v| strength[v] == 0.0)
             .map(|v| rank[v])
             .sum();
         let base = (1.0 - damping) / n as f64 + damping * dangling / n as f64;
-        next.iter_mut().for_each(|x| *x = base);
         for v in 0..n {
-            if strength[v] > 0.0 {
-                let share = damping * rank[v] / strength[v];
-                for &(u, w) in &adj[v] {
-                    next[u] += share * w;
-                }
+            share[v] = if strength[v] > 0.0 {
+                damping * rank[v] / strength[v]
+            } else {
+                0.0
+            };
+        }
+        for (u, x) in next.iter_mut().enumerate() {
+            let mut sum = base;
+            for &(v, w) in &adj[u] {
+                sum += share[v] * w;
             }
+            *x = sum;
         }
         let diff: f64 = rank.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
         std::mem::swap(&mut rank, &mut next);
@@ -490,34 +631,41 @@ pub fn louvain(n: usize, adj: &[Vec<(usize, f64)>]) -> Vec<u32> {
     let mut membership: Vec<usize> = (0..n).collect();
     let mut level_adj: Vec<Vec<(usize, f64)>> = adj.to_vec();
     let mut level_n = n;
+    let mut sums = Sums::new(n);
     for _ in 0..20 {
-        let (comm, moved) = one_level(level_n, &level_adj);
+        let (comm, moved) = one_level(level_n, &level_adj, &mut sums);
         // Renumber communities densely in order of first appearance.
-        let mut map = HashMap::new();
+        let mut map = vec![usize::MAX; level_n];
+        let mut k = 0;
         let mut dense = vec![0; level_n];
         for v in 0..level_n {
-            let next = map.len();
-            dense[v] = *map.entry(comm[v]).or_insert(next);
+            if map[comm[v]] == usize::MAX {
+                map[comm[v]] = k;
+                k += 1;
+            }
+            dense[v] = map[comm[v]];
         }
         for m in membership.iter_mut() {
             *m = dense[*m];
         }
-        if !moved || map.len() == level_n {
+        if !moved || k == level_n {
             break;
         }
-        let k = map.len();
-        let mut agg: Vec<HashMap<usize, f64>> = vec![HashMap::new(); k];
+        // Aggregate: community c's links to d sum its members' links, members in ascending
+        // order, each member's links in order (the order a per-community map was filled in).
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
         for v in 0..level_n {
-            for &(u, w) in &level_adj[v] {
-                *agg[dense[v]].entry(dense[u]).or_default() += w;
-            }
+            members[dense[v]].push(v);
         }
-        level_adj = agg
-            .into_iter()
-            .map(|m| {
-                let mut v: Vec<(usize, f64)> = m.into_iter().collect();
-                v.sort_by_key(|x| x.0);
-                v
+        level_adj = members
+            .iter()
+            .map(|vs| {
+                for &v in vs {
+                    for &(u, w) in &level_adj[v] {
+                        sums.add(dense[u], w);
+                    }
+                }
+                sums.drain_sorted()
             })
             .collect();
         level_n = k;
@@ -541,8 +689,59 @@ pub fn louvain(n: usize, adj: &[Vec<(usize, f64)>]) -> Vec<u32> {
     membership.iter().map(|c| rank[c]).collect()
 }
 
+/// Sums of weights per community for one node at a time: a dense array plus the list of
+/// communities touched, so a node costs its degree, not its degree times its neighbours'
+/// communities (the hubs of a large corpus have thousands of both).
+struct Sums {
+    weight: Vec<f64>,
+    seen: Vec<bool>,
+    touched: Vec<usize>,
+}
+
+impl Sums {
+    fn new(n: usize) -> Sums {
+        Sums {
+            weight: vec![0.0; n],
+            seen: vec![false; n],
+            touched: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, c: usize, w: f64) {
+        if !self.seen[c] {
+            self.seen[c] = true;
+            self.weight[c] = 0.0;
+            self.touched.push(c);
+        }
+        self.weight[c] += w;
+    }
+
+    fn get(&self, c: usize) -> f64 {
+        if self.seen[c] {
+            self.weight[c]
+        } else {
+            0.0
+        }
+    }
+
+    /// The sums by ascending community, and a reset.
+    fn drain_sorted(&mut self) -> Vec<(usize, f64)> {
+        self.touched.sort_unstable();
+        let out = self.touched.iter().map(|&c| (c, self.weight[c])).collect();
+        self.clear();
+        out
+    }
+
+    fn clear(&mut self) {
+        for &c in &self.touched {
+            self.seen[c] = false;
+        }
+        self.touched.clear();
+    }
+}
+
 /// One pass of local moving. Self-loops in `adj` (from aggregation) count twice in degree.
-fn one_level(n: usize, adj: &[Vec<(usize, f64)>]) -> (Vec<usize>, bool) {
+fn one_level(n: usize, adj: &[Vec<(usize, f64)>], sums: &mut Sums) -> (Vec<usize>, bool) {
     let k: Vec<f64> = adj.iter().map(|a| a.iter().map(|x| x.1).sum()).collect();
     let m2: f64 = k.iter().sum();
     let mut comm: Vec<usize> = (0..n).collect();
@@ -555,28 +754,23 @@ fn one_level(n: usize, adj: &[Vec<(usize, f64)>]) -> (Vec<usize>, bool) {
         let mut moved = false;
         for v in 0..n {
             let own = comm[v];
-            let mut links: Vec<(usize, f64)> = Vec::new();
             for &(u, w) in &adj[v] {
-                if u == v {
-                    continue;
-                }
-                match links.iter_mut().find(|x| x.0 == comm[u]) {
-                    Some(x) => x.1 += w,
-                    None => links.push((comm[u], w)),
+                if u != v {
+                    sums.add(comm[u], w);
                 }
             }
             tot[own] -= k[v];
-            let w_own = links.iter().find(|x| x.0 == own).map_or(0.0, |x| x.1);
             let mut best = own;
-            let mut best_gain = w_own - tot[own] * k[v] / m2;
-            links.sort_by_key(|x| x.0);
-            for &(c, w) in &links {
-                let gain = w - tot[c] * k[v] / m2;
+            let mut best_gain = sums.get(own) - tot[own] * k[v] / m2;
+            sums.touched.sort_unstable();
+            for &c in &sums.touched {
+                let gain = sums.weight[c] - tot[c] * k[v] / m2;
                 if gain > best_gain + 1e-12 {
                     best_gain = gain;
                     best = c;
                 }
             }
+            sums.clear();
             tot[best] += k[v];
             if best != own {
                 comm[v] = best;
@@ -605,6 +799,9 @@ fn spiral(n: usize) -> Vec<(f64, f64)> {
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
+
+/// Pull towards the centre, per unit of distance (see [`force_layout`]).
+const GRAVITY: f64 = 3.0;
 
 /// Fruchterman-Reingold from spiral starting positions, with a cooling schedule; weights
 /// pull harder. Coordinates are rounded so output is stable across platforms' last bits.
@@ -643,9 +840,12 @@ fn force_layout(n: usize, edges: &[Edge], iterations: usize) -> Vec<(f64, f64)> 
             disp[u].1 += dy * f;
         }
         for v in 0..n {
-            // Gentle gravity keeps disconnected parts on the canvas.
-            disp[v].0 -= pos[v].0 * 0.01 * k;
-            disp[v].1 -= pos[v].1 * 0.01 * k;
+            // Gravity keeps disconnected parts on the canvas. The summed repulsion on a lone
+            // node is about area / distance, so it rests where GRAVITY * d^2 = area: ~580 from
+            // the centre, the edge of the 1000 x 1000 layout, at any node count. (0.01 k, the
+            // textbook value, left lone nodes 1200 away on the seeds: Gephi opened zoomed out.)
+            disp[v].0 -= pos[v].0 * GRAVITY;
+            disp[v].1 -= pos[v].1 * GRAVITY;
             let len = (disp[v].0 * disp[v].0 + disp[v].1 * disp[v].1)
                 .sqrt()
                 .max(1e-9);
@@ -716,9 +916,252 @@ mod tests {
     }
 
     #[test]
+    fn louvain_finds_the_planted_communities_of_a_ring_of_cliques() {
+        // Four 4-cliques joined in a ring by single edges: the modularity optimum is the cliques.
+        let mut e = Vec::new();
+        for c in 0..4 {
+            let b = c * 4;
+            for i in 0..4 {
+                for j in i + 1..4 {
+                    e.push((b + i, b + j, 1.0));
+                }
+            }
+            e.push((b + 3, (b + 4) % 16, 1.0));
+        }
+        let c = louvain(16, &adj(16, &e));
+        for k in 0..16 {
+            assert_eq!(c[k], c[k / 4 * 4], "{c:?}");
+        }
+        let mut distinct = c.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct, [0, 1, 2, 3]);
+        assert_eq!(c, louvain(16, &adj(16, &e)), "deterministic");
+    }
+
+    #[test]
     fn louvain_leaves_isolated_nodes_alone() {
         let c = louvain(3, &adj(3, &[(0, 1, 1.0)]));
         assert_eq!(c[0], c[1]);
         assert_ne!(c[0], c[2]);
+    }
+
+    fn date(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    const A: EntityId = EntityId(0);
+    const B: EntityId = EntityId(1);
+    const C: EntityId = EntityId(2);
+    const D: EntityId = EntityId(3);
+    const E: EntityId = EntityId(4);
+
+    fn kind_of(id: EntityId) -> Kind {
+        [
+            Kind::Person,
+            Kind::Company,
+            Kind::Model,
+            Kind::Concept,
+            Kind::Person,
+        ][id.index()]
+    }
+
+    fn entry(date: Option<&str>, mentions: &[(EntityId, u32)]) -> EntryFacts {
+        EntryFacts {
+            date: date.map(self::date),
+            mentions: mentions.to_vec(),
+        }
+    }
+
+    /// A, B, C together; A, B again the next day (A twice); A, D undated; E alone.
+    fn small() -> CoMentionGraph {
+        let entries = [
+            entry(Some("2024-01-01"), &[(A, 0), (B, 1), (C, 1)]),
+            entry(Some("2024-01-02"), &[(A, 0), (B, 1), (A, 2)]),
+            entry(None, &[(A, 1), (D, 2)]),
+            entry(Some("2024-01-05"), &[(E, 0)]),
+        ];
+        CoMentionGraph::build(&entries, Scope::Entry, kind_of)
+    }
+
+    fn pairs(g: &CoMentionGraph, sel: &Selection) -> Vec<(u32, u32)> {
+        sel.edges
+            .iter()
+            .map(|&i| {
+                let e = &g.edges()[i];
+                (g.nodes()[e.source].entity.0, g.nodes()[e.target].entity.0)
+            })
+            .collect()
+    }
+
+    fn ids(g: &CoMentionGraph, sel: &Selection) -> Vec<u32> {
+        sel.nodes.iter().map(|&i| g.nodes()[i].entity.0).collect()
+    }
+
+    #[test]
+    fn node_statistics_count_mentions_notes_and_days() {
+        let g = small();
+        let a = &g.nodes()[0];
+        assert_eq!((a.mentions, a.notes, a.degree), (4, 3, 3));
+        assert_eq!(a.weighted_degree, 4.0);
+        assert_eq!(a.days, [date("2024-01-01"), date("2024-01-02")]);
+        assert_eq!(a.first_seen(), Some(date("2024-01-01")));
+        assert_eq!(a.last_seen(), Some(date("2024-01-02")));
+        let e = &g.nodes()[4];
+        assert_eq!((e.mentions, e.notes, e.degree), (1, 1, 0));
+        assert_eq!(g.nodes()[3].days, []);
+        let total: f64 = g.nodes().iter().map(|n| n.pagerank).sum();
+        assert!((total - 1.0).abs() < 1e-9);
+        assert_eq!(g.entry_count(), 4);
+    }
+
+    #[test]
+    fn edges_carry_weight_evidence_days_and_association() {
+        let g = small();
+        let got: Vec<(u32, u32, u32, Vec<u32>, usize)> = g
+            .edges()
+            .iter()
+            .map(|e| {
+                let (s, t) = (g.nodes()[e.source].entity.0, g.nodes()[e.target].entity.0);
+                (s, t, e.weight, e.entries.clone(), e.days.len())
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, 1, 2, vec![0, 1], 2),
+                (0, 2, 1, vec![0], 1),
+                (0, 3, 1, vec![2], 0),
+                (1, 2, 1, vec![0], 1),
+            ]
+        );
+        // Jaccard = w / (notes(a) + notes(b) - w); PMI = log2(w * N / (notes(a) * notes(b))),
+        // with notes A=3, B=2, C=1, D=1 and N=4 entries.
+        let expect = [
+            (2.0 / 3.0, (8.0f64 / 6.0).log2()),
+            (1.0 / 3.0, (4.0f64 / 3.0).log2()),
+            (1.0 / 3.0, (4.0f64 / 3.0).log2()),
+            (1.0 / 2.0, 1.0),
+        ];
+        for (e, (j, p)) in g.edges().iter().zip(expect) {
+            assert!((e.jaccard - j).abs() < 1e-12, "{e:?}");
+            assert!((e.pmi - p).abs() < 1e-12, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn bullet_scope_links_only_within_a_top_level_bullet_and_the_header() {
+        // Header H (group 0); bullet 1: X, Y; bullet 2: Y, Z.
+        let (h, x, y, z) = (A, B, C, D);
+        let e = [entry(None, &[(h, 0), (x, 1), (y, 1), (y, 2), (z, 2)])];
+        let g = CoMentionGraph::build(&e, Scope::Bullet, kind_of);
+        let all = g.prune(&Prune::default());
+        assert_eq!(pairs(&g, &all), [(0, 1), (0, 2), (0, 3), (1, 2), (2, 3)]);
+        assert!(g.edges().iter().all(|e| e.weight == 1), "one entry");
+        let g = CoMentionGraph::build(&e, Scope::Entry, kind_of);
+        assert_eq!(g.edges().len(), 6);
+    }
+
+    #[test]
+    fn prune_by_min_weight_drops_light_edges_and_the_nodes_they_leave_alone() {
+        let g = small();
+        let sel = g.prune(&Prune {
+            min_weight: 2,
+            ..Prune::default()
+        });
+        assert_eq!(ids(&g, &sel), [0, 1]);
+        assert_eq!(pairs(&g, &sel), [(0, 1)]);
+        assert_eq!(ids(&g, &g.prune(&Prune::default())), [0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn prune_top_keeps_the_highest_weighted_degree() {
+        let g = small();
+        let sel = g.prune(&Prune {
+            top: Some(2),
+            ..Prune::default()
+        });
+        assert_eq!(ids(&g, &sel), [0, 1]);
+        assert_eq!(pairs(&g, &sel), [(0, 1)]);
+        // Next comes C (weighted degree 2) before D (1).
+        let sel = g.prune(&Prune {
+            top: Some(3),
+            ..Prune::default()
+        });
+        assert_eq!(ids(&g, &sel), [0, 1, 2]);
+    }
+
+    #[test]
+    fn prune_by_kind_keeps_edges_between_kept_kinds() {
+        let g = small();
+        let sel = g.prune(&Prune {
+            kinds: vec![Kind::Person, Kind::Company],
+            ..Prune::default()
+        });
+        assert_eq!(ids(&g, &sel), [0, 1, 4]);
+        assert_eq!(pairs(&g, &sel), [(0, 1)]);
+    }
+
+    #[test]
+    fn prune_around_keeps_the_ego_network_to_a_depth() {
+        let g = small();
+        let around = |c: EntityId, depth: usize| {
+            let sel = g.prune(&Prune {
+                around: Some((c, depth)),
+                ..Prune::default()
+            });
+            (ids(&g, &sel), pairs(&g, &sel))
+        };
+        assert_eq!(around(D, 0), (vec![3], vec![]));
+        assert_eq!(around(D, 1), (vec![0, 3], vec![(0, 3)]));
+        assert_eq!(
+            around(D, 2),
+            (vec![0, 1, 2, 3], vec![(0, 1), (0, 2), (0, 3), (1, 2)])
+        );
+        assert_eq!(around(E, 3), (vec![4], vec![]));
+        // The centre survives --top even when others have a higher weighted degree.
+        let sel = g.prune(&Prune {
+            around: Some((D, 1)),
+            top: Some(1),
+            ..Prune::default()
+        });
+        assert_eq!(ids(&g, &sel), [3]);
+        // An entity that is never mentioned has no ego network.
+        let sel = g.prune(&Prune {
+            around: Some((EntityId(9), 1)),
+            ..Prune::default()
+        });
+        assert_eq!(sel, Selection::default());
+    }
+
+    #[test]
+    fn prune_max_links_keeps_each_nodes_most_specific_links() {
+        let g = small();
+        let sel = g.prune(&Prune {
+            max_links: Some(1),
+            ..Prune::default()
+        });
+        // A: A-B (2/3); B: A-B (2/3 over B-C 1/2); C: B-C (1/2 over A-C 1/3); D: A-D.
+        assert_eq!(pairs(&g, &sel), [(0, 1), (0, 3), (1, 2)]);
+        assert_eq!(ids(&g, &sel), [0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn layout_is_deterministic_finite_and_spread_out() {
+        let a = small();
+        let b = small();
+        let pos: Vec<(f64, f64)> = a.nodes().iter().map(|n| (n.x, n.y)).collect();
+        assert_eq!(
+            pos,
+            b.nodes().iter().map(|n| (n.x, n.y)).collect::<Vec<_>>()
+        );
+        for (i, p) in pos.iter().enumerate() {
+            assert!(p.0.is_finite() && p.1.is_finite());
+            // E has no links: gravity still keeps it on the 1000 x 1000 canvas.
+            assert!(p.0.hypot(p.1) < 700.0, "{pos:?}");
+            for q in &pos[i + 1..] {
+                assert!((p.0 - q.0).hypot(p.1 - q.1) > 1.0, "{pos:?}");
+            }
+        }
     }
 }

@@ -10,6 +10,7 @@ pub mod matcher;
 pub mod mentions;
 pub mod notes;
 pub mod output;
+pub mod query;
 pub mod render;
 pub mod suggest;
 pub mod text;

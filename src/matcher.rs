@@ -2,9 +2,9 @@
 //! matching rule (word boundaries for Latin script, none for CJK, case per alias, longest
 //! wins, guards, nothing inside URLs). `aho_corasick` types never leave this module.
 
-use crate::dictionary::{Dictionary, EntityId};
+use crate::dictionary::{Dictionary, EntityId, Kind};
 use crate::text::{self, is_word_char};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// Which rule let a hit through; kept on every mention as its audit trail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -55,6 +55,9 @@ struct Pattern {
     latin_start: bool,
     latin_end: bool,
     digit_end: bool,
+    /// An English plural (`-s`, `-es`) of the alias counts too; set for concept aliases
+    /// ending in a Latin letter, since notes write "neural networks" as often as the singular.
+    plural: bool,
 }
 
 /// The compiled dictionary.
@@ -76,7 +79,10 @@ impl Matcher {
         for (i, e) in dict.entities().iter().enumerate() {
             let id = EntityId(i as u32);
             for (k, a) in e.aliases.iter().enumerate() {
-                patterns.push(Pattern::new(Some(id), k, &a.text, a.exact, a.weak));
+                let mut p = Pattern::new(Some(id), k, &a.text, a.exact, a.weak);
+                p.plural = e.kind == Kind::Concept
+                    && p.folded.ends_with(|c: char| c.is_ascii_alphabetic());
+                patterns.push(p);
             }
             for g in &e.guards {
                 patterns.push(Pattern::new(None, 0, g, false, false));
@@ -86,10 +92,20 @@ impl Matcher {
         // Overlapping (Standard) search, not LeftmostLongest: a boundary rejection of the
         // longest candidate must not hide a valid shorter alias at the same place (the
         // aho-corasick docs: leftmost searches never revisit a position).
+        //
+        // The automaton holds lowercased patterns and scans a lowercased copy of the line,
+        // rather than using `ascii_case_insensitive`, which doubles the transitions of every
+        // Latin letter: on the real dictionaries (8.5k patterns) that halves the build
+        // (46 -> 18 ms) at the same scan speed. ASCII lowercasing keeps byte offsets.
+        //
+        // A contiguous NFA, chosen explicitly: measured on the 10 MB corpus, a DFA scanned no
+        // faster (its 64-75 MB of tables at 8.5k-10k patterns fall out of cache; about 1 GB at
+        // 100k) and took 4-10x longer to build, while the contiguous NFA stays at 2.5 MB for
+        // 8.5k patterns and 8 MB for 100k.
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .build(patterns.iter().map(|p| p.folded.as_bytes()))
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(patterns.iter().map(|p| p.folded.to_ascii_lowercase()))
             .expect("alias patterns are bounded by the dictionary and always build");
         Matcher { ac, patterns }
     }
@@ -109,14 +125,18 @@ impl Matcher {
         let folded = text::fold(line);
         let t = folded.text.as_str();
         let urls = text::url_spans(t);
+        let lower = t.to_ascii_lowercase();
         let mut cands: Vec<Candidate> = Vec::new();
-        for m in self.ac.find_overlapping_iter(t) {
+        for m in self.ac.find_overlapping_iter(&lower) {
             let (s, e) = (m.start(), m.end());
             let p = &self.patterns[m.pattern().as_usize()];
             if p.exact && &t.as_bytes()[s..e] != p.folded.as_bytes() {
                 continue;
             }
-            if !p.boundaries_ok(t, s, e) {
+            let Some(e) = p.accept(t, s, e) else {
+                continue;
+            };
+            if p.weak && inside_longer_name(t, s, e) {
                 continue;
             }
             // URLs are sorted and disjoint: the first one ending after `s` is the only one
@@ -174,6 +194,21 @@ impl Matcher {
     }
 }
 
+/// True when a match sits next to another capitalised Latin word, as `Eric` in `Eric Topol`
+/// or `Page` in `Larry Page`: a weak alias (a bare first name or surname) is then part of a
+/// longer name the dictionary does not know, not a mention of its own entity.
+fn inside_longer_name(t: &str, s: usize, e: usize) -> bool {
+    let next = t[e..].strip_prefix(' ').and_then(|r| r.chars().next());
+    let prev_word = t[..s].strip_suffix(' ').map(|r| {
+        let start = r
+            .rfind(|c: char| !is_word_char(c))
+            .map_or(0, |i| i + r[i..].chars().next().map_or(1, char::len_utf8));
+        &r[start..]
+    });
+    next.is_some_and(|c| c.is_ascii_uppercase())
+        || prev_word.is_some_and(|w| w.starts_with(|c: char| c.is_ascii_uppercase()))
+}
+
 impl Pattern {
     fn new(entity: Option<EntityId>, alias: usize, s: &str, exact: bool, weak: bool) -> Pattern {
         let folded = text::fold_alias(s);
@@ -187,27 +222,31 @@ impl Pattern {
             latin_start: is_word_char(first),
             latin_end: is_word_char(last),
             digit_end: last.is_ascii_digit(),
+            plural: false,
             folded,
         }
     }
 
     /// Word boundaries at the Latin ends of the alias. A version number continuing after a
-    /// digit (`GPT-4` in `GPT-4.5`, `Llama 3` in `Llama 3.1`) is no boundary either.
-    fn boundaries_ok(&self, t: &str, s: usize, e: usize) -> bool {
+    /// digit (`GPT-4` in `GPT-4.5`, `Llama 3` in `Llama 3.1`) is no boundary either. Returns
+    /// the end of the match, past a plural ending when the pattern allows one.
+    fn accept(&self, t: &str, s: usize, e: usize) -> Option<usize> {
         if self.latin_start && t[..s].chars().next_back().is_some_and(is_word_char) {
-            return false;
+            return None;
         }
-        if self.latin_end {
-            let mut after = t[e..].chars();
-            match after.next() {
-                Some(c) if is_word_char(c) => return false,
-                Some('.') if self.digit_end && after.next().is_some_and(|c| c.is_ascii_digit()) => {
-                    return false
-                }
-                _ => {}
-            }
+        if !self.latin_end {
+            return Some(e);
         }
-        true
+        let ends_word = |i: usize| !t[i..].chars().next().is_some_and(is_word_char);
+        let mut after = t[e..].chars();
+        match after.next() {
+            None => Some(e),
+            Some('.') if self.digit_end && after.next().is_some_and(|c| c.is_ascii_digit()) => None,
+            Some(c) if !is_word_char(c) => Some(e),
+            Some('s') if self.plural && ends_word(e + 1) => Some(e + 1),
+            Some('e') if self.plural && t[e..].starts_with("es") && ends_word(e + 2) => Some(e + 2),
+            Some(_) => None,
+        }
     }
 }
 
@@ -399,6 +438,24 @@ aliases = ["ORION"]
     }
 
     #[test]
+    fn concept_plurals_count() {
+        check(
+            "plural",
+            &[
+                (
+                    "neural networks and AI agents",
+                    &[
+                        ("neural networks", "neural-network"),
+                        ("AI agents", "ai-agent"),
+                    ],
+                ),
+                ("many Samsungs", &[]),
+                ("neural networksx", &[]),
+            ],
+        );
+    }
+
+    #[test]
     fn cjk_aliases_need_no_boundary() {
         check(
             "cjk",
@@ -490,6 +547,13 @@ aliases = ["ORION"]
                     &[("Sam Altman", "sam-altman"), ("Sam", "sam-altman?")],
                 ),
                 ("SAM 2 and sam", &[]),
+                // Part of somebody else's full name: not a weak mention.
+                (
+                    "Sam Bankman-Fried and Sam Altman",
+                    &[("Sam Altman", "sam-altman")],
+                ),
+                ("I met Uncle Sam today", &[]),
+                ("Sam, 你好", &[("Sam", "sam-altman?")]),
             ],
         );
     }

@@ -1,12 +1,14 @@
-//! Writing a workspace's exports into a folder: each file atomically, then the image.
+//! Writing a workspace's exports into a folder: all files staged, then renamed together.
 
 use crate::error::Result;
 use crate::export::{dot::Dot, gexf::Gexf, json::Json, Exporter};
-use crate::fsutil::{commit, ensure_dir, stage, write_atomic};
+use crate::fsutil::{commit, ensure_dir, stage, write_atomic, Staged};
 use crate::graph::{Prune, Selection};
 use crate::render::{self, Engine, ImageFormat};
-use crate::workspace::Workspace;
+use crate::workspace::{Timings, Workspace};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// What `build` writes.
 #[derive(Debug, Clone)]
@@ -28,6 +30,19 @@ pub struct OutputOptions {
 /// How many entities the default image shows.
 pub const DEFAULT_IMAGE_TOP: usize = 60;
 
+/// How many links per entity the default image keeps (the most specific ones).
+pub const DEFAULT_IMAGE_MAX_LINKS: usize = 4;
+
+/// The pruning of the default image, used when the user asked for none: the top entities,
+/// each with its most specific links, so the picture is readable rather than a hairball.
+pub fn default_image_prune() -> Prune {
+    Prune {
+        top: Some(DEFAULT_IMAGE_TOP),
+        max_links: Some(DEFAULT_IMAGE_MAX_LINKS),
+        ..Prune::default()
+    }
+}
+
 /// What was written.
 #[derive(Debug, Default)]
 pub struct Written {
@@ -37,6 +52,9 @@ pub struct Written {
     pub image_skipped: Option<String>,
     /// Nodes and edges in the data exports.
     pub selection: Selection,
+    /// Wall time of pruning and of each export (`export-json`, ..., `image`); the exports
+    /// overlap in time.
+    pub timings: Timings,
 }
 
 /// The DOT text of a selection.
@@ -47,32 +65,73 @@ pub fn dot_string(ws: &Workspace, sel: &Selection) -> String {
     String::from_utf8(buf).expect("the DOT writer writes UTF-8")
 }
 
-/// Writes graph.json, graph.gexf, graph.dot and, when Graphviz is there, the image. All of
-/// them are written to temporary files first and renamed only when every one succeeded, so
-/// a failure (a full disk, Graphviz failing) leaves the previous outputs as they were.
+/// One file `write_outputs` produces.
+enum Job<'a> {
+    Export(&'a (dyn Exporter + Sync), &'static str),
+    Image,
+}
+
+/// Writes graph.json, graph.gexf, graph.dot and, when Graphviz is there, the image.
+///
+/// The files are independent, so they are written concurrently (rayon): on a large corpus the
+/// JSON and GEXF files are each hundreds of megabytes and take about as long as everything
+/// before them, and Graphviz runs in its own process meanwhile. Errors and the list of files
+/// keep the fixed order json, gexf, dot, image.
+///
+/// Each file goes to a temporary file first; they are renamed over the previous outputs only
+/// when every one was written, so a failure (a full disk, Graphviz failing) leaves all the
+/// previous outputs as they were.
 pub fn write_outputs(ws: &Workspace, opts: &OutputOptions) -> Result<Written> {
     ensure_dir(&opts.dir)?;
-    let sel = ws.graph.prune(&opts.prune);
     let mut written = Written::default();
-    let mut staged = Vec::new();
-    for ex in [&Json as &dyn Exporter, &Gexf, &Dot] {
-        let path = opts.dir.join(format!("graph.{}", ex.extension()));
-        staged.push(stage(&path, |w| ex.write(ws, &sel, w))?);
-        written.files.push(path);
-    }
+    let sel = written
+        .timings
+        .record("prune", || ws.graph.prune(&opts.prune));
+    let mut jobs = vec![
+        Job::Export(&Json, "export-json"),
+        Job::Export(&Gexf, "export-gexf"),
+        Job::Export(&Dot, "export-dot"),
+    ];
     if opts.image {
         if render::dot_available() {
-            let image_sel = ws.graph.prune(&opts.image_prune);
-            let bytes = render::render(dot_string(ws, &image_sel), opts.format, opts.engine)?;
-            let path = opts.dir.join(format!("graph.{}", opts.format.extension()));
-            staged.push(stage(&path, |w| w.write_all(&bytes))?);
-            written.files.push(path);
+            jobs.push(Job::Image);
         } else {
             written.image_skipped = Some(format!(
                 "graphviz's dot is not on PATH, so no image was rendered (hint: {})",
                 render::INSTALL_HINT
             ));
         }
+    }
+    let results: Vec<(PathBuf, &'static str, Duration, Result<Staged>)> = jobs
+        .par_iter()
+        .map(|job| {
+            let started = Instant::now();
+            let (path, name, result) = match job {
+                Job::Export(ex, name) => {
+                    let path = opts.dir.join(format!("graph.{}", ex.extension()));
+                    let result = stage(&path, |w| ex.write(ws, &sel, w));
+                    (path, *name, result)
+                }
+                Job::Image => {
+                    let path = opts.dir.join(format!("graph.{}", opts.format.extension()));
+                    let result = (|| {
+                        let image_sel = ws.graph.prune(&opts.image_prune);
+                        let dot = dot_string(ws, &image_sel);
+                        let bytes = render::render(dot, opts.format, opts.engine)?;
+                        stage(&path, |w| w.write_all(&bytes))
+                    })();
+                    (path, "image", result)
+                }
+            };
+            (path, name, started.elapsed(), result)
+        })
+        .collect();
+    let mut staged = Vec::with_capacity(results.len());
+    for (path, name, took, result) in results {
+        // On an error the files staged so far are dropped, which removes them.
+        staged.push(result?);
+        written.timings.stages.push((name, took));
+        written.files.push(path);
     }
     commit(staged)?;
     written.selection = sel;

@@ -8,7 +8,10 @@ use crate::matcher::Matcher;
 use crate::mentions::{self, Mention};
 use crate::notes::{self, Entry, SourceFile};
 use crate::text;
+use rayon::prelude::*;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What to build from.
@@ -22,6 +25,11 @@ pub struct Options {
     pub scope: Scope,
     /// Turn warnings into an error.
     pub strict: bool,
+    /// Lay the graph out (node positions). Only drawings and exports need it; queries turn
+    /// it off because it is most of the graph's cost.
+    pub layout: bool,
+    /// Counters the build advances, for a caller that shows progress (none by default).
+    pub progress: Option<Arc<Progress>>,
 }
 
 impl Default for Options {
@@ -31,11 +39,81 @@ impl Default for Options {
             dicts: vec![PathBuf::from("dictionaries")],
             scope: Scope::Entry,
             strict: false,
+            layout: true,
+            progress: None,
         }
     }
 }
 
-/// Wall time of each stage, in pipeline order.
+/// How far a build is, readable from another thread while it runs: the current stage and,
+/// for the stages that walk the notes, bytes done out of a total. The library only counts;
+/// drawing a bar is the caller's business (the CLI does it on a terminal).
+#[derive(Debug, Default)]
+pub struct Progress {
+    stage: AtomicUsize,
+    done: AtomicU64,
+    total: AtomicU64,
+    finished: AtomicBool,
+}
+
+impl Progress {
+    /// Stage names, in order; [`Progress::stage`] returns one of them.
+    pub const STAGES: [&'static str; 6] = [
+        "loading",
+        "reading",
+        "matching",
+        "graph",
+        "analytics",
+        "writing",
+    ];
+
+    /// A new counter, at the first stage.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Enters stage `i` of [`Progress::STAGES`] with `total` units of work (0 when unknown).
+    pub fn set_stage(&self, i: usize, total: u64) {
+        self.done.store(0, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+        self.stage
+            .store(i.min(Self::STAGES.len() - 1), Ordering::Relaxed);
+    }
+
+    /// Adds `n` units of work done.
+    pub fn advance(&self, n: u64) {
+        self.done.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Marks the whole build done (set by the caller after the last output).
+    pub fn finish(&self) {
+        self.finished.store(true, Ordering::Relaxed);
+    }
+
+    /// True once [`Progress::finish`] was called.
+    pub fn is_finished(&self) -> bool {
+        self.finished.load(Ordering::Relaxed)
+    }
+
+    /// (stage name, done, total).
+    pub fn get(&self) -> (&'static str, u64, u64) {
+        (
+            Self::STAGES[self.stage.load(Ordering::Relaxed)],
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// Calls `f` on the progress counter when there is one.
+fn report(opts: &Options, f: impl FnOnce(&Progress)) {
+    if let Some(p) = &opts.progress {
+        f(p);
+    }
+}
+
+/// Wall time of each stage, in pipeline order: `build --json` reports them, and the
+/// benchmark (`bench/run.sh`) reads them from there.
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
     /// (stage name, duration).
@@ -43,7 +121,8 @@ pub struct Timings {
 }
 
 impl Timings {
-    fn record<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+    /// Runs `f` and records its wall time under `name`.
+    pub fn record<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
         let t = Instant::now();
         let out = f();
         self.stages.push((name, t.elapsed()));
@@ -54,6 +133,13 @@ impl Timings {
     pub fn total(&self) -> Duration {
         self.stages.iter().map(|s| s.1).sum()
     }
+}
+
+/// Runs `f` and returns its result with its wall time.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let t = Instant::now();
+    let out = f();
+    (out, t.elapsed())
 }
 
 /// Everything built from the notes and the dictionary.
@@ -83,30 +169,59 @@ impl Workspace {
     /// error before any note is read.
     pub fn build(opts: &Options) -> Result<Workspace> {
         let mut timings = Timings::default();
+        report(opts, |p| p.set_stage(0, 0));
         let dictionary = timings.record("dictionary", || dictionary::load(&opts.dicts))?;
-        let matcher = timings.record("automaton", || Matcher::new(&dictionary));
-        let (files, mut warnings) = timings.record("read", || read_files(&opts.inputs))?;
+        // The automaton needs only the dictionary and reading needs only the notes: build
+        // one while the other runs (with 100k aliases the automaton takes about as long as
+        // reading and parsing 100 MB). Parsing and matching run on every core, one file or
+        // entry per task; rayon's indexed collect keeps file then line order, so the result
+        // is the same as in sequence.
+        let ((matcher, automaton_took), read_parse) = rayon::join(
+            || timed(|| Matcher::new(&dictionary)),
+            || -> Result<_> {
+                report(opts, |p| p.set_stage(1, 0));
+                let (read, read_took) = timed(|| read_files(&opts.inputs));
+                let (files, warnings) = read?;
+                let (parsed, parse_took) = timed(|| {
+                    files
+                        .par_iter()
+                        .enumerate()
+                        .map(|(i, f)| notes::parse_file(&f.path, &f.text, i))
+                        .collect::<Vec<(Vec<Entry>, Vec<Warning>)>>()
+                });
+                Ok((files, warnings, parsed, read_took, parse_took))
+            },
+        );
+        let (files, mut warnings, parsed, read_took, parse_took) = read_parse?;
+        timings.stages.push(("automaton", automaton_took));
+        timings.stages.push(("read", read_took));
         let bytes = files.iter().map(|f| f.text.len()).sum();
-        let entries = timings.record("parse", || {
-            let mut entries = Vec::new();
-            for (i, f) in files.iter().enumerate() {
-                let (mut e, mut w) = notes::parse_file(&f.path, &f.text, i);
+        let (entries, merge_took) = timed(|| {
+            let mut entries = Vec::with_capacity(parsed.iter().map(|p| p.0.len()).sum());
+            for (mut e, mut w) in parsed {
                 entries.append(&mut e);
                 warnings.append(&mut w);
             }
             entries
         });
+        timings.stages.push(("parse", parse_took + merge_took));
         if opts.strict && !warnings.is_empty() {
             warnings.sort();
             return Err(Error::Strict(warnings));
         }
+        report(opts, |p| p.set_stage(2, entries.len() as u64));
         let mentions: Vec<Vec<Mention>> = timings.record("match", || {
             entries
-                .iter()
-                .map(|e| mentions::entry_mentions(e, &files[e.file], &matcher, &dictionary))
+                .par_iter()
+                .map(|e| {
+                    let ms = mentions::entry_mentions(e, &files[e.file], &matcher, &dictionary);
+                    report(opts, |p| p.advance(1));
+                    ms
+                })
                 .collect()
         });
-        let graph = timings.record("graph", || {
+        report(opts, |p| p.set_stage(3, 0));
+        let mut graph = timings.record("graph", || {
             let facts: Vec<EntryFacts> = entries
                 .iter()
                 .zip(&mentions)
@@ -115,8 +230,11 @@ impl Workspace {
                     mentions: ms.iter().map(|m| (m.entity, m.group)).collect(),
                 })
                 .collect();
-            CoMentionGraph::build(&facts, opts.scope, |id| dictionary.get(id).kind)
+            CoMentionGraph::assemble(&facts, opts.scope, |id| dictionary.get(id).kind)
         });
+        report(opts, |p| p.set_stage(4, 0));
+        timings.record("analytics", || graph.analyse(opts.layout));
+        report(opts, |p| p.set_stage(5, 0));
         warnings.sort();
         Ok(Workspace {
             dictionary,
@@ -171,9 +289,17 @@ fn read_files(inputs: &[PathBuf]) -> Result<(Vec<SourceFile>, Vec<Warning>)> {
             "point --input at a folder of notes or at a note file",
         ));
     }
-    let mut files = Vec::with_capacity(paths.len());
-    for path in paths {
-        let bytes = std::fs::read(&path).map_err(|e| Error::input(&path, e))?;
+    // Reading and UTF-8 validation in parallel, in path order.
+    let read: Vec<(PathBuf, std::io::Result<Vec<u8>>)> = paths
+        .into_par_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path);
+            (path, bytes)
+        })
+        .collect();
+    let mut files = Vec::with_capacity(read.len());
+    for (path, bytes) in read {
+        let bytes = bytes.map_err(|e| Error::input(&path, e))?;
         if let Some(at) = text::binary_offset(&bytes) {
             let (line, col) = text::line_col(&bytes, at);
             warnings.push(Warning::new(

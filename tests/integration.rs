@@ -6,6 +6,15 @@ mod common;
 #[path = "integration/accuracy.rs"]
 mod accuracy;
 
+#[path = "integration/dictionary.rs"]
+mod dictionary;
+
+#[path = "integration/explore.rs"]
+mod explore;
+
+#[path = "integration/exports.rs"]
+mod exports;
+
 #[path = "integration/pipeline.rs"]
 mod pipeline;
 

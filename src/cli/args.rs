@@ -4,11 +4,28 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use notegraph::dictionary::Kind;
 use notegraph::graph::{Prune, Scope};
+use notegraph::query::{Measure, Rank};
 use notegraph::render::{Engine, ImageFormat};
 use notegraph::workspace::Options;
 use std::path::PathBuf;
 
-const EXIT_CODES: &str = "Exit codes: 0 found something / success, 1 found nothing, 2 error.";
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  found something (or done)
+  1  found nothing
+  2  error (bad arguments, unknown name, unreadable input, broken dictionary)
+A closed pipe (notegraph notes OpenAI | head -1) is not an error.";
+
+const NOTES_HELP: &str = "\
+Names resolve through the dictionary: the name, any alias or the id, in any case
+(OpenAI, openai, 草莓, q*). Mentions are highlighted in colour on a terminal; output is
+plain when piped, with NO_COLOR set, or with --color never.
+
+Exit codes:
+  0  found something
+  1  found nothing
+  2  error (bad arguments, unknown name, unreadable input, broken dictionary)
+A closed pipe (notegraph notes OpenAI | head -1) is not an error.";
 
 /// Turn a folder of reading notes into a knowledge graph and explore it.
 #[derive(Debug, Parser)]
@@ -24,11 +41,224 @@ pub struct Cli {
 pub enum Command {
     /// Parse the notes, match entities, build the graph and write out/graph.{json,gexf,dot,svg}.
     Build(BuildArgs),
-    /// Render an image of the (pruned) graph through Graphviz.
+    /// Render an image of the graph through Graphviz.
+    ///
+    /// Without pruning options it shows the top 60 entities with their 4 most specific links
+    /// each; any pruning option replaces that.
     Render(RenderArgs),
     /// Check or extend the dictionaries.
     #[command(subcommand)]
     Dict(DictCommand),
+    /// Entries that mention any of the entities (all of them with --all), newest first.
+    #[command(after_help = NOTES_HELP)]
+    Notes(NotesArgs),
+    /// One entity: kind, aliases, mentions, first and last seen, timeline, neighbours.
+    #[command(after_help = EXIT_CODES)]
+    Entity(EntityArgs),
+    /// The entities mentioned together with one, ranked.
+    #[command(after_help = EXIT_CODES)]
+    Related(RelatedArgs),
+    /// The entries where two entities are mentioned together.
+    #[command(after_help = NOTES_HELP)]
+    Explain(ExplainArgs),
+    /// The shortest chain of co-mentions between two entities, with the evidence per hop.
+    #[command(after_help = EXIT_CODES)]
+    Path(PathArgs),
+    /// The most mentioned or most connected entities.
+    #[command(after_help = EXIT_CODES)]
+    Top(TopArgs),
+    /// Size and shape of the notes and the graph.
+    #[command(after_help = EXIT_CODES)]
+    Stats(StatsArgs),
+    /// Mentions per month of one or more entities, side by side.
+    #[command(after_help = EXIT_CODES)]
+    Timeline(TimelineArgs),
+}
+
+/// `notes`.
+#[derive(Debug, Args)]
+pub struct NotesArgs {
+    /// Entities to look for: a name, any alias or the id, any case.
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Only entries that mention every NAME, not just one.
+    #[arg(long)]
+    pub all: bool,
+    /// Leave out entries that mention this entity (repeatable).
+    #[arg(long = "not", value_name = "NAME")]
+    pub not: Vec<String>,
+    /// Only entries that also mention an entity of these kinds, highlighted too (comma-separated).
+    /// Without NAMEs: every entry that mentions an entity of these kinds.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub kind: Vec<KindArg>,
+    /// Only entries dated on or after this day (YYYY-MM-DD); undated entries are left out.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only entries dated on or before this day (YYYY-MM-DD); undated entries are left out.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Show at most N entries (the newest).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub show: ShowArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// One entity.
+    #[arg(value_name = "A")]
+    pub a: String,
+    /// The other.
+    #[arg(value_name = "B")]
+    pub b: String,
+    #[command(flatten)]
+    pub show: ShowArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// `entity`.
+#[derive(Debug, Args)]
+pub struct EntityArgs {
+    /// The entity: a name, any alias or the id, any case.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Show the N heaviest neighbours.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// `related`.
+#[derive(Debug, Args)]
+pub struct RelatedArgs {
+    /// The entity: a name, any alias or the id, any case.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// How to rank neighbours.
+    #[arg(long, value_enum, default_value_t = MeasureArg::Weight)]
+    pub by: MeasureArg,
+    /// Only neighbours of these kinds (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub kind: Vec<KindArg>,
+    /// Show at most N neighbours.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// One JSON object per line, one per neighbour.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// `path`.
+#[derive(Debug, Args)]
+pub struct PathArgs {
+    /// Where the chain starts.
+    #[arg(value_name = "A")]
+    pub a: String,
+    /// Where it ends.
+    #[arg(value_name = "B")]
+    pub b: String,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// `top`.
+#[derive(Debug, Args)]
+pub struct TopArgs {
+    /// How to rank entities.
+    #[arg(long, value_enum, default_value_t = RankArg::Mentions)]
+    pub by: RankArg,
+    /// Only these kinds (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub kind: Vec<KindArg>,
+    /// Show at most N entities.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// One JSON object per line, one per entity.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// `stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// `timeline`.
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    /// Entities to compare: a name, any alias or the id, any case.
+    #[arg(value_name = "NAME", required = true)]
+    pub names: Vec<String>,
+    /// One JSON object per line, one per month.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// How notes are shown.
+#[derive(Debug, Clone, Args)]
+pub struct ShowArgs {
+    /// One JSON object per line, one per entry.
+    #[arg(long)]
+    pub json: bool,
+    /// Colour the mentions: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `related --by`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MeasureArg {
+    /// Entries mentioning both.
+    Weight,
+    /// Overlap of the two sets of entries.
+    Jaccard,
+    /// Pointwise mutual information: how much more often together than by chance.
+    Pmi,
+}
+
+/// `top --by`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RankArg {
+    /// Number of mentions.
+    Mentions,
+    /// Number of distinct neighbours.
+    Degree,
+    /// Weighted PageRank.
+    Pagerank,
 }
 
 /// Dictionary tools.
@@ -88,6 +318,10 @@ pub struct PruneArgs {
     /// Depth of the --around neighbourhood.
     #[arg(long, value_name = "K", default_value_t = 1)]
     pub depth: usize,
+    /// Keep only each entity's N most specific links (highest Jaccard), so hubs do not drown
+    /// the picture.
+    #[arg(long, value_name = "N")]
+    pub max_links: Option<usize>,
 }
 
 /// `build`.
@@ -212,13 +446,64 @@ impl PruneArgs {
             top: self.top,
             kinds: self.kind.iter().map(|&k| k.into()).collect(),
             around: around.map(|a| (a, self.depth)),
+            max_links: self.max_links,
         }
     }
 
     /// True when the user asked for any pruning.
     pub fn is_set(&self) -> bool {
-        self.min_weight > 1 || self.top.is_some() || !self.kind.is_empty() || self.around.is_some()
+        self.min_weight > 1
+            || self.top.is_some()
+            || !self.kind.is_empty()
+            || self.around.is_some()
+            || self.max_links.is_some()
     }
+}
+
+impl InputArgs {
+    /// Options for the explorer: no layout, which only drawings need.
+    pub fn query_options(&self) -> Options {
+        Options {
+            layout: false,
+            ..self.options()
+        }
+    }
+}
+
+impl MeasureArg {
+    /// The name on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeasureArg::Weight => "weight",
+            MeasureArg::Jaccard => "jaccard",
+            MeasureArg::Pmi => "pmi",
+        }
+    }
+}
+
+impl From<MeasureArg> for Measure {
+    fn from(m: MeasureArg) -> Measure {
+        match m {
+            MeasureArg::Weight => Measure::Weight,
+            MeasureArg::Jaccard => Measure::Jaccard,
+            MeasureArg::Pmi => Measure::Pmi,
+        }
+    }
+}
+
+impl From<RankArg> for Rank {
+    fn from(r: RankArg) -> Rank {
+        match r {
+            RankArg::Mentions => Rank::Mentions,
+            RankArg::Degree => Rank::Degree,
+            RankArg::Pagerank => Rank::Pagerank,
+        }
+    }
+}
+
+/// The kinds of a `--kind` list.
+pub fn kinds(list: &[KindArg]) -> Vec<Kind> {
+    list.iter().map(|&k| k.into()).collect()
 }
 
 impl From<FormatArg> for ImageFormat {

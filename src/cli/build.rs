@@ -1,10 +1,11 @@
 //! `build`, `render` and `dict check`.
 
 use super::args::{BuildArgs, InputArgs, RenderArgs, SuggestArgs};
-use super::{print_warnings, resolve, CliError, Outcome};
+use super::progress::{suspended, Bar};
+use super::{print_warnings, resolve_around, CliError, Outcome};
 use notegraph::dictionary;
 use notegraph::error::{display_path, printable};
-use notegraph::output::{self, OutputOptions, DEFAULT_IMAGE_TOP};
+use notegraph::output::{self, OutputOptions};
 use notegraph::render::{Engine, ImageFormat};
 use notegraph::workspace::Workspace;
 use std::io::{self, Write};
@@ -13,22 +14,17 @@ use std::time::Instant;
 
 pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
     let started = Instant::now();
-    let ws = Workspace::build(&a.input.options())?;
-    print_warnings(&ws);
-    let around = a
-        .prune
-        .around
-        .as_deref()
-        .map(|n| resolve(&ws, n))
-        .transpose()?;
+    let bar = Bar::start();
+    let mut opts = a.input.options();
+    opts.progress = bar.as_ref().map(Bar::progress);
+    let ws = Workspace::build(&opts)?;
+    suspended(&bar, || print_warnings(&ws));
+    let around = resolve_around(&ws, a.prune.around.as_deref())?;
     let prune = a.prune.prune(around);
     let image_prune = if a.prune.is_set() {
         prune.clone()
     } else {
-        notegraph::graph::Prune {
-            top: Some(DEFAULT_IMAGE_TOP),
-            ..prune.clone()
-        }
+        output::default_image_prune()
     };
     let written = output::write_outputs(
         &ws,
@@ -41,6 +37,7 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
             image: !a.no_image,
         },
     )?;
+    drop(bar);
     if let Some(why) = &written.image_skipped {
         eprintln!("note: {why}");
     }
@@ -58,6 +55,9 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
             "warnings": ws.warnings.len(),
             "written": written.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             "millis": elapsed.as_millis() as u64,
+            "bytes": ws.bytes,
+            "automaton_bytes": ws.matcher.memory_usage(),
+            "stages": stages_json(&ws, &written),
         });
         writeln!(out, "{summary}")?;
     } else {
@@ -80,19 +80,26 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
     Ok(Outcome::Found)
 }
 
+/// Per-stage wall times in pipeline order, in milliseconds, for `--json` (the benchmark
+/// script reads them).
+fn stages_json(ws: &Workspace, written: &output::Written) -> serde_json::Value {
+    let all = ws.timings.stages.iter().chain(&written.timings.stages);
+    all.map(|(name, d)| {
+        let ms = (d.as_secs_f64() * 1e5).round() / 100.0;
+        serde_json::json!({ "stage": name, "ms": ms })
+    })
+    .collect()
+}
+
 pub fn render(a: &RenderArgs) -> Result<Outcome, CliError> {
     let ws = Workspace::build(&a.input.options())?;
     print_warnings(&ws);
-    let around = a
-        .prune
-        .around
-        .as_deref()
-        .map(|n| resolve(&ws, n))
-        .transpose()?;
-    let mut prune = a.prune.prune(around);
-    if !a.prune.is_set() {
-        prune.top = Some(DEFAULT_IMAGE_TOP);
-    }
+    let around = resolve_around(&ws, a.prune.around.as_deref())?;
+    let prune = if a.prune.is_set() {
+        a.prune.prune(around)
+    } else {
+        output::default_image_prune()
+    };
     let sel = ws.graph.prune(&prune);
     let format: ImageFormat = a.format.into();
     let path = a

@@ -2,6 +2,10 @@
 
 mod args;
 mod build;
+mod explore;
+mod progress;
+mod show;
+mod term;
 
 use args::{Cli, Command, DictCommand};
 use clap::Parser;
@@ -75,6 +79,14 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Render(a) => build::render(&a),
         Command::Dict(DictCommand::Check(a)) => build::dict_check(&a),
         Command::Dict(DictCommand::Suggest(a)) => build::dict_suggest(&a),
+        Command::Notes(a) => explore::notes(&a),
+        Command::Explain(a) => explore::explain(&a),
+        Command::Entity(a) => explore::entity(&a),
+        Command::Related(a) => explore::related(&a),
+        Command::Path(a) => explore::path(&a),
+        Command::Top(a) => explore::top(&a),
+        Command::Stats(a) => explore::stats(&a),
+        Command::Timeline(a) => explore::timeline(&a),
     }
 }
 
@@ -97,4 +109,23 @@ pub fn resolve(ws: &Workspace, name: &str) -> Result<EntityId, Error> {
         };
         Error::query(format!("unknown entity {name:?}"), hint)
     })
+}
+
+/// Resolves `--around`: the entity must exist and be mentioned, or the ego network would be
+/// silently empty.
+pub fn resolve_around(ws: &Workspace, name: Option<&str>) -> Result<Option<EntityId>, Error> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    let id = resolve(ws, name)?;
+    if ws.graph.position(id).is_none() {
+        return Err(Error::query(
+            format!(
+                "--around {name:?}: no note mentions {}",
+                ws.dictionary.get(id).name
+            ),
+            "pick an entity the notes mention, or check its aliases in the dictionary",
+        ));
+    }
+    Ok(Some(id))
 }

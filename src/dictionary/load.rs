@@ -5,6 +5,7 @@ use super::{Alias, Dictionary, Entity, EntityId, Kind};
 use crate::error::{Error, Location, Result};
 use crate::fsutil;
 use crate::text;
+use rayon::prelude::*;
 use serde::Deserialize;
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashSet};
@@ -124,28 +125,34 @@ pub fn load(paths: &[PathBuf]) -> Result<Dictionary> {
             "point --dict at a folder of dictionary files, like the bundled dictionaries/",
         ));
     }
+    // The files parse in parallel (TOML parsing is most of loading the bundled dictionaries);
+    // results are merged in path order, so ids, problems and their order do not change.
+    let parsed: Vec<Result<Result<Vec<Draft>>>> = files
+        .par_iter()
+        .map(|file| {
+            let bytes = std::fs::read(file).map_err(|e| Error::input(file, e))?;
+            let (text, bad) = text::decode(bytes);
+            if let Some(bad) = bad {
+                return Ok(Err(Error::dictionary(
+                    Location::new(file, bad.line).with_col(bad.col),
+                    "invalid utf-8",
+                    "save the dictionary as utf-8",
+                )));
+            }
+            let is_json = file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+            Ok(if is_json {
+                parse_json(file, &text)
+            } else {
+                parse_toml(file, &text)
+            })
+        })
+        .collect();
     let mut drafts = Vec::new();
     let mut problems = Vec::new();
-    for file in &files {
-        let bytes = std::fs::read(file).map_err(|e| Error::input(file, e))?;
-        let (text, bad) = text::decode(bytes);
-        if let Some(bad) = bad {
-            problems.push(Error::dictionary(
-                Location::new(file, bad.line).with_col(bad.col),
-                "invalid utf-8",
-                "save the dictionary as utf-8",
-            ));
-            continue;
-        }
-        let is_json = file
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let parsed = if is_json {
-            parse_json(file, &text)
-        } else {
-            parse_toml(file, &text)
-        };
-        match parsed {
+    for p in parsed {
+        match p? {
             Ok(mut d) => drafts.append(&mut d),
             Err(e) => problems.push(e),
         }
@@ -260,7 +267,7 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
-fn check_alias(text: &str, loc: &Location, problems: &mut Vec<Error>) -> bool {
+fn check_alias(text: &str, loc: &Location, weak: bool, problems: &mut Vec<Error>) -> bool {
     let folded = text::fold_alias(text);
     if folded.is_empty() {
         problems.push(Error::dictionary(
@@ -270,15 +277,15 @@ fn check_alias(text: &str, loc: &Location, problems: &mut Vec<Error>) -> bool {
         ));
         return false;
     }
-    // One ideograph can be a word (熵, entropy); one Latin letter or digit never names
-    // anything reliably and would match almost anywhere.
+    // One ideograph can be a word (熵, entropy); one Latin letter or digit names nothing
+    // reliably unless the entry confirms it (a weak alias, like X for Twitter).
     let mut chars = folded.chars();
     if let (Some(c), None) = (chars.next(), chars.next()) {
-        if !text::is_cjk(c) {
+        if !text::is_cjk(c) && !weak {
             problems.push(Error::dictionary(
                 loc.clone(),
                 format!("alias {text:?} has one character and would match almost anywhere"),
-                "use a longer form of the name",
+                "use a longer form of the name, or list it under weak with a context",
             ));
             return false;
         }
@@ -377,7 +384,9 @@ fn resolve(drafts: Vec<Draft>, problems: &mut Vec<Error>) -> Dictionary {
         // A set beside the list: scanning the list made an entity with 100k aliases quadratic.
         let mut distinct = HashSet::new();
         let mut push = |text: String, loc: Location, exact: bool, weak: bool| {
-            if check_alias(&text, &loc, problems) && distinct.insert((text.clone(), exact, weak)) {
+            if check_alias(&text, &loc, weak, problems)
+                && distinct.insert((text.clone(), exact, weak))
+            {
                 aliases.push(Alias {
                     text,
                     exact,
@@ -398,7 +407,7 @@ fn resolve(drafts: Vec<Draft>, problems: &mut Vec<Error>) -> Dictionary {
         }
         let mut guards = Vec::new();
         for (g, loc) in d.guards {
-            if check_alias(&g, &loc, problems) {
+            if check_alias(&g, &loc, false, problems) {
                 guards.push(g);
             }
         }
@@ -513,7 +522,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "d.toml:3:8: alias \"A\" has one character and would match almost anywhere (hint: use a longer form of the name)"
+            "d.toml:3:8: alias \"A\" has one character and would match almost anywhere (hint: use a longer form of the name, or list it under weak with a context)"
         );
         let e = toml_dict("kind = \"thing\"\n[[entity]]\nname = \"Abc\"\n").unwrap_err();
         assert!(

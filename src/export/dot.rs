@@ -2,6 +2,7 @@
 //! (shared/FORMATS.md), so every id and label goes through [`quote`].
 
 use super::{kind_color, strip_controls, Exporter};
+use crate::dictionary::Kind;
 use crate::graph::Selection;
 use crate::workspace::Workspace;
 use std::io::{self, Write};
@@ -36,6 +37,51 @@ pub fn quote(s: &str) -> String {
     out
 }
 
+/// A kind's colour mixed with white: a light fill keeps dark labels readable on every kind.
+fn tint((r, g, b): (u8, u8, u8), keep: f64) -> String {
+    let mix = |c: u8| (c as f64 * keep + 255.0 * (1.0 - keep)).round() as u8;
+    format!("#{:02x}{:02x}{:02x}", mix(r), mix(g), mix(b))
+}
+
+fn hex(rgb: (u8, u8, u8)) -> String {
+    tint(rgb, 1.0)
+}
+
+/// The legend and caption, as a Graphviz HTML-like label (fixed ASCII text, nothing to
+/// escape): one swatch per kind, then what the picture shows.
+fn legend(ws: &Workspace, sel: &Selection) -> String {
+    let g = &ws.graph;
+    let mut cells = String::new();
+    for kind in Kind::ALL {
+        let c = kind_color(kind);
+        cells.push_str(&format!(
+            "<td bgcolor=\"{}\" color=\"{}\" border=\"1\"> {kind} </td>",
+            tint(c, LIGHT),
+            hex(c)
+        ));
+    }
+    let caption = format!(
+        "{} of {} entities, {} of {} links, from {} notes. Size: mentions; line width: notes together.",
+        sel.nodes.len(),
+        g.nodes().len(),
+        sel.edges.len(),
+        g.edges().len(),
+        g.entry_count()
+    );
+    format!(
+        "<<table border=\"0\" cellspacing=\"0\"><tr><td>\
+         <table border=\"0\" cellspacing=\"6\" cellpadding=\"3\"><tr>{cells}</tr></table>\
+         </td></tr><tr><td><font point-size=\"11\" color=\"#555555\">{caption}</font></td></tr></table>>"
+    )
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// How much of the kind colour a node's fill keeps.
+const LIGHT: f64 = 0.45;
+
 impl Exporter for Dot {
     fn extension(&self) -> &'static str {
         "dot"
@@ -58,30 +104,43 @@ impl Exporter for Dot {
             .max()
             .unwrap_or(1)
             .max(1) as f64;
+        let font = quote(FONTNAME);
         writeln!(out, "graph notegraph {{")?;
+        // splines=false: routing splines around nodes costs sfdp minutes on a few hundred
+        // edges (and splines=curved far more); straight lines drawn first read as well.
         writeln!(
             out,
-            "  graph [overlap=false, splines=true, outputorder=edgesfirst, bgcolor=\"white\", pad=0.3, fontname={}];",
-            quote(FONTNAME)
+            "  graph [overlap=prism, overlap_scaling=-4, sep=\"+6\", splines=false, \
+             outputorder=edgesfirst, bgcolor=\"white\", pad=0.4, fontname={font}, \
+             labelloc=b, label={}];",
+            legend(ws, sel)
         )?;
         writeln!(
             out,
-            "  node [shape=ellipse, style=filled, fontname={}, fontcolor=\"white\", penwidth=0];",
-            quote(FONTNAME)
+            "  node [shape=box, style=\"rounded,filled\", fontname={font}, fontcolor=\"#1a1a1a\", \
+             penwidth=1.4, margin=\"0.12,0.05\"];"
         )?;
-        writeln!(out, "  edge [color=\"#9e9e9e80\"];")?;
+        writeln!(out, "  edge [color=\"#8c8c8c70\"];")?;
         for &i in &sel.nodes {
             let n = &g.nodes()[i];
             let e = dict.get(n.entity);
-            let (r, gr, b) = kind_color(e.kind);
+            let c = kind_color(e.kind);
             let scale = (n.mentions as f64 / max_mentions).sqrt();
             writeln!(
                 out,
-                "  {} [label={}, fillcolor=\"#{r:02x}{gr:02x}{b:02x}\", fontsize={:.1}, tooltip={}];",
+                "  {} [label={}, fillcolor=\"{}\", color=\"{}\", fontsize={:.1}, tooltip={}];",
                 quote(&e.id),
                 quote(&e.name),
-                10.0 + 14.0 * scale,
-                quote(&format!("{} ({}), {} mentions in {} notes", e.name, e.kind, n.mentions, n.notes)),
+                tint(c, LIGHT),
+                hex(c),
+                11.0 + 17.0 * scale,
+                quote(&format!(
+                    "{} ({}): {} in {}",
+                    e.name,
+                    e.kind,
+                    count(n.mentions, "mention"),
+                    count(n.notes, "note")
+                )),
             )?;
         }
         for &i in &sel.edges {
@@ -94,7 +153,7 @@ impl Exporter for Dot {
                 quote(s),
                 quote(t),
                 e.weight,
-                0.5 + 4.5 * e.weight as f64 / max_weight
+                0.6 + 5.4 * e.weight as f64 / max_weight
             )?;
         }
         writeln!(out, "}}")

@@ -51,7 +51,7 @@ const EDGE_ATTRS: &[(&str, &str)] = &[
     ("last_seen", "string"),
 ];
 
-fn write_attr_decl(out: &mut dyn Write, class: &str, attrs: &[(&str, &str)]) -> io::Result<()> {
+fn write_attr_decl(out: &mut impl Write, class: &str, attrs: &[(&str, &str)]) -> io::Result<()> {
     writeln!(out, "    <attributes class=\"{class}\" mode=\"static\">")?;
     for (id, ty) in attrs {
         writeln!(
@@ -62,7 +62,7 @@ fn write_attr_decl(out: &mut dyn Write, class: &str, attrs: &[(&str, &str)]) -> 
     writeln!(out, "    </attributes>")
 }
 
-fn write_spells(out: &mut dyn Write, days: &[Date], indent: &str) -> io::Result<()> {
+fn write_spells(out: &mut impl Write, days: &[Date], indent: &str) -> io::Result<()> {
     if days.is_empty() {
         return Ok(());
     }
@@ -83,6 +83,16 @@ impl Exporter for Gexf {
     }
 
     fn write(&self, ws: &Workspace, sel: &Selection, out: &mut dyn Write) -> io::Result<()> {
+        // Hundreds of thousands of small writes on a large graph: buffer them here, where
+        // they are statically dispatched, rather than one `dyn` call each.
+        let mut buf = io::BufWriter::with_capacity(1 << 16, out);
+        write_gexf(ws, sel, &mut buf)?;
+        buf.flush()
+    }
+}
+
+fn write_gexf(ws: &Workspace, sel: &Selection, out: &mut impl Write) -> io::Result<()> {
+    {
         let g = &ws.graph;
         let dict = &ws.dictionary;
         writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;

@@ -99,20 +99,41 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
-/// Finds an external tool for an interop test. Outside CI a missing tool skips the test
-/// with a loud message; under CI=true it fails the test.
+/// Gate for an interop test that needs something outside the repository. Outside CI a
+/// missing requirement skips the test with a loud message; under CI=true it fails the test.
+pub fn require(ok: bool, what: &str, hint: &str) -> bool {
+    if !ok {
+        if in_ci() {
+            panic!(
+                "{what} is required under CI=true but is missing; .ci/run must provide it ({hint})"
+            );
+        }
+        eprintln!("\n!!! SKIPPED: {what} is missing ({hint}); CI fails here !!!\n");
+    }
+    ok
+}
+
+/// Finds an external tool for an interop test (see [`require`]).
 pub fn require_tool(name: &str, probe: &[&str]) -> bool {
     let ok = Command::new(name)
         .args(probe)
         .output()
         .is_ok_and(|o| o.status.success());
-    if !ok {
-        if in_ci() {
-            panic!("{name} is required under CI=true but was not found; .ci/run must install it");
-        }
-        eprintln!("\n!!! SKIPPED: {name} not found; install it to run this interop test (CI fails here) !!!\n");
-    }
-    ok
+    require(ok, name, "install it to run this interop test")
+}
+
+/// Runs `notegraph` in a folder with extra environment variables.
+pub fn notegraph_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_notegraph"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .output()
+        .expect("the notegraph binary runs");
+    let run = Run::from(out);
+    assert_ne!(run.code, 101, "notegraph panicked: {}", run.stderr);
+    run
 }
 
 /// Builds the seeds with the bundled dictionaries into a fresh folder.

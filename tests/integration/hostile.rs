@@ -596,8 +596,8 @@ fn a_one_letter_alias_is_an_error_but_one_ideograph_is_a_word() {
     assert_eq!(
         errors(&run),
         [
-            "error: dict/d.toml:4:17: alias \"S\" has one character and would match almost anywhere (hint: use a longer form of the name)",
-            "error: dict/d.toml:4:22: alias \"Ｓ\" has one character and would match almost anywhere (hint: use a longer form of the name)",
+            "error: dict/d.toml:4:17: alias \"S\" has one character and would match almost anywhere (hint: use a longer form of the name, or list it under weak with a context)",
+            "error: dict/d.toml:4:22: alias \"Ｓ\" has one character and would match almost anywhere (hint: use a longer form of the name, or list it under weak with a context)",
         ]
     );
 }
