@@ -35,17 +35,19 @@ impl Location {
     }
 }
 
-/// Text as part of a message: control characters (a newline, an escape sequence) are written
-/// escaped, so a message stays one line and cannot drive the terminal, whatever a file name,
-/// an entity name or a note says.
+/// Text as part of a message: control characters (a newline, an escape sequence) and bidi
+/// overrides are written escaped, so a message stays one line, reads in order and cannot
+/// drive the terminal, whatever a file name, an entity name or a note says.
 pub fn printable(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
+    let bad =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(bad) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
         s.chars()
             .map(|c| {
-                if c.is_control() {
+                if bad(c) {
                     c.escape_default().to_string()
                 } else {
                     c.to_string()
@@ -322,3 +324,23 @@ impl std::error::Error for Error {
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_escape_controls_and_bidi_overrides() {
+        assert_eq!(
+            printable("a\nb\u{1b}[2J\u{202e}c\t"),
+            "a\\nb\\u{1b}[2J\\u{202e}c\\t"
+        );
+        assert!(matches!(printable("马斯克 OK"), Cow::Borrowed(_)));
+        let w = Warning::new(
+            Location::new("x\ny.md", 2).with_col(3),
+            "bad \"\u{7}\"",
+            "fix\r",
+        );
+        assert_eq!(w.to_string(), "x\\ny.md:2:3: bad \"\\u{7}\" (hint: fix\\r)");
+    }
+}
