@@ -100,6 +100,12 @@ pub fn print_warnings(ws: &Workspace) {
 
 /// Resolves a name typed by the user, or explains what it could have meant.
 pub fn resolve(ws: &Workspace, name: &str) -> Result<EntityId, Error> {
+    if name.trim().is_empty() {
+        return Err(Error::query(
+            "empty entity name",
+            "name an entity, e.g. notegraph notes OpenAI",
+        ));
+    }
     ws.dictionary.resolve(name).ok_or_else(|| {
         let hints = ws.dictionary.suggest(name, 5);
         let hint = if hints.is_empty() {

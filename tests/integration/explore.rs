@@ -212,7 +212,7 @@ fn nothing_found_exits_1_and_errors_exit_2_with_a_hint() {
     );
     let run = fx(&["notes", "Meta", "--json"]);
     assert_eq!((run.code, run.stdout.as_str()), (1, ""));
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &["notes", "OpenAl"],
             "error: unknown entity \"OpenAl\" (hint: did you mean OpenAI?)",
@@ -232,6 +232,10 @@ fn nothing_found_exits_1_and_errors_exit_2_with_a_hint() {
         (
             &["notes"],
             "error: nothing to look for (hint: name an entity (notegraph notes OpenAI) or a kind (notegraph notes --kind model))",
+        ),
+        (
+            &["entity", "  "],
+            "error: empty entity name (hint: name an entity, e.g. notegraph notes OpenAI)",
         ),
         (
             &["explain", "OpenAI", "开放人工智能"],
