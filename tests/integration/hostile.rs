@@ -816,7 +816,7 @@ fn an_unknown_around_entity_suggests_close_names() {
     let run = build(&dir, &["--around", ""]);
     assert_eq!(
         run.stderr,
-        "error: unknown entity \"\" (hint: check the spelling, or add the entity to dictionaries/)\n"
+        "error: empty entity name (hint: name an entity, e.g. notegraph notes OpenAI)\n"
     );
     assert!(!dir.join("out").exists());
 }
