@@ -84,22 +84,29 @@ fn build_key(dict: &Dictionary) -> u128 {
     let mut h = Hasher::new(b"notegraph build");
     h.bytes(env!("CARGO_PKG_VERSION").as_bytes());
     h.bytes(env!("NOTEGRAPH_SOURCE_HASH").as_bytes());
-    h.bytes(&dictionary_bytes(dict));
+    hash_dictionary(dict, &mut h);
     h.finish()
 }
 
-/// The dictionary's content as matching sees it, flattened into one buffer (one hash call
-/// instead of 100k small ones). The loaded dictionary is hashed rather than its files, so the
-/// key cannot miss a file or a rule of how they are read. Structs are destructured in full:
-/// a new field does not compile here until it is hashed or said not to matter.
-fn dictionary_bytes(dict: &Dictionary) -> Vec<u8> {
+/// Feeds the dictionary's content as matching sees it to `h`, through a small buffer (one
+/// hash call per 16 KB instead of 100k small ones); 1.7 ms on the bundled dictionaries, most
+/// of it walking 32k strings. The files' bytes would hash faster, but only the loaded
+/// dictionary is sure to be what the automaton was built from: it cannot miss a file or a
+/// rule of how load.rs reads them, and a file edited while a run loads it cannot pair old
+/// mentions with its new bytes. Structs are destructured in full: a new field does not
+/// compile here until it is hashed or said not to matter.
+fn hash_dictionary(dict: &Dictionary, h: &mut Hasher) {
     fn put(buf: &mut Vec<u8>, b: &[u8]) {
         put_varint(buf, b.len() as u64);
         buf.extend_from_slice(b);
     }
-    let mut buf = Vec::with_capacity(1 << 20);
+    let mut buf = Vec::with_capacity(1 << 15);
     put_varint(&mut buf, dict.len() as u64);
     for e in dict.entities() {
+        if buf.len() >= 1 << 14 {
+            h.0.update(&buf);
+            buf.clear();
+        }
         // Locations only say where a definition is; matching never reads them.
         let Entity {
             id,
@@ -133,7 +140,7 @@ fn dictionary_bytes(dict: &Dictionary) -> Vec<u8> {
             put(&mut buf, g.as_bytes());
         }
     }
-    buf
+    h.0.update(&buf);
 }
 
 /// The cache file's name for a set of inputs and dictionaries, as absolute paths: the same
