@@ -6,6 +6,8 @@
 #   SIZES="10 100" ALIASES=10000 RUNS=5 bench/run.sh
 #   SKIP="100x100000" bench/run.sh    # leave out combinations (MBxALIASES, space-separated)
 #   IMAGE=1 bench/run.sh              # also render the SVG (needs graphviz; off by default)
+#   CACHE=1 bench/run.sh              # warm runs: the mentions cache in bench/data/cache, kept
+#                                     # (off by default: every run matches everything)
 #
 # Prints one markdown table: medians of wall time, MB/s, peak RSS and per-stage times (from
 # `build --json`), plus the seeds (the bundled notes and dictionaries). Generated data stays
@@ -18,6 +20,7 @@ ALIASES=${ALIASES:-"1000 10000 100000"}
 RUNS=${RUNS:-3}
 SKIP=${SKIP:-}
 IMAGE=${IMAGE:-0}
+CACHE=${CACHE:-0}
 DATA=bench/data
 TOP=$PWD
 
@@ -33,6 +36,11 @@ RESULTS="$DATA/results.jsonl"
 
 image_flag=--no-image
 [ "$IMAGE" = 1 ] && image_flag=
+cache_flag=--no-cache
+if [ "$CACHE" = 1 ]; then
+    cache_flag=
+    export NOTEGRAPH_CACHE_DIR="$TOP/$DATA/cache"
+fi
 
 # run_case NAME MB DIR INPUT DICT: RUNS timed builds in DIR (so note paths in the outputs are
 # short and relative, as when a user runs notegraph in their notes folder), one JSON line per
@@ -41,7 +49,7 @@ run_case() {
     local name=$1 mb=$2 dir=$3 input=$4 dict=$5 out="$PWD/$DATA/out-$1"
     for ((r = 1; r <= RUNS; r++)); do
         (cd "$dir" && /usr/bin/time -f '%e %M %U %S' -o "$TOP/$DATA/time.txt" \
-            "$TOP/$BIN" build --input "$input" --dict "$dict" --out "$out" $image_flag --json \
+            "$TOP/$BIN" build --input "$input" --dict "$dict" --out "$out" $image_flag $cache_flag --json \
             >"$TOP/$DATA/summary.json" 2>"$TOP/$DATA/stderr.txt") || {
             echo "build failed for $name:" >&2
             cat "$DATA/stderr.txt" >&2

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Note files have these extensions (compared case-insensitively).
 pub const NOTE_EXTENSIONS: &[&str] = &["txt", "md", "markdown"];
@@ -144,8 +145,12 @@ where
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // Process id and a counter: two runs, or two threads of one (library tests building
+    // into one cache folder), never share a temporary file.
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let staged = Staged {
-        tmp: dir.join(format!(".{name}.tmp{}", std::process::id())),
+        tmp: dir.join(format!(".{name}.tmp{}-{n}", std::process::id())),
         path: path.to_path_buf(),
     };
     let result = (|| -> io::Result<()> {

@@ -1,6 +1,7 @@
 //! notegraph turns a folder of reading notes into a knowledge graph of co-mentioned entities.
 #![deny(missing_docs)]
 
+pub mod cache;
 pub mod dictionary;
 pub mod error;
 pub mod export;

@@ -91,7 +91,7 @@ fn known(matcher: &Matcher, s: &str, hits: &mut Vec<Hit>) -> bool {
 
 /// Mines suggestions from every entry, most frequent first.
 pub fn suggest(ws: &Workspace) -> Vec<Suggestion> {
-    let matcher = &ws.matcher;
+    let matcher = ws.matcher();
     let p = patterns();
     let mut hits = Vec::new();
     // Value: the suggestion, and the last (entry, line) counted, so one line counts once.

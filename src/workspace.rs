@@ -1,5 +1,6 @@
 //! The one pipeline driver: files -> notes -> mentions -> graph, from plain options.
 
+use crate::cache::{Cache, FileKey};
 use crate::dictionary::{self, Dictionary, EntityId};
 use crate::error::{Error, Location, Result, Warning};
 use crate::fsutil;
@@ -11,7 +12,7 @@ use crate::text;
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// What to build from.
@@ -30,6 +31,9 @@ pub struct Options {
     pub layout: bool,
     /// Counters the build advances, for a caller that shows progress (none by default).
     pub progress: Option<Arc<Progress>>,
+    /// Folder of the mentions cache (see [`crate::cache`]); None: no cache, every file is
+    /// matched. The library has no default: the CLI picks one.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -41,6 +45,7 @@ impl Default for Options {
             strict: false,
             layout: true,
             progress: None,
+            cache_dir: None,
         }
     }
 }
@@ -160,8 +165,22 @@ pub struct Workspace {
     pub timings: Timings,
     /// Bytes of note text read.
     pub bytes: usize,
-    /// The compiled dictionary.
-    pub matcher: Matcher,
+    /// The compiled dictionary, when the build needed it (see [`Workspace::matcher`]).
+    matcher: OnceLock<Matcher>,
+    /// Cache hits and misses, when the build used a cache.
+    pub cache: Option<CacheStats>,
+}
+
+/// How the mentions cache served a build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Note files whose mentions came from the cache.
+    pub hits: usize,
+    /// Note files that were matched.
+    pub misses: usize,
+    /// The cache file was rewritten (false when nothing changed, or when it could not be
+    /// written: a read-only or full cache folder only costs the next run its hits).
+    pub written: bool,
 }
 
 impl Workspace {
@@ -173,11 +192,23 @@ impl Workspace {
         let dictionary = timings.record("dictionary", || dictionary::load(&opts.dicts))?;
         // The automaton needs only the dictionary and reading needs only the notes: build
         // one while the other runs (with 100k aliases the automaton takes about as long as
-        // reading and parsing 100 MB). Parsing and matching run on every core, one file or
-        // entry per task; rayon's indexed collect keeps file then line order, so the result
-        // is the same as in sequence.
-        let ((matcher, automaton_took), read_parse) = rayon::join(
-            || timed(|| Matcher::new(&dictionary)),
+        // reading and parsing 100 MB), unless the cache may spare it: whether a cached file
+        // still holds is known only once the notes are read. Parsing and matching run on
+        // every core, one file or entry per task; rayon's indexed collect keeps file then
+        // line order, so the result is the same as in sequence.
+        let (cache, read_parse) = rayon::join(
+            || {
+                let (cache, cache_took) = timed(|| {
+                    opts.cache_dir
+                        .as_deref()
+                        .map(|dir| Cache::open(dir, &opts.inputs, &opts.dicts, &dictionary))
+                });
+                let matcher = match &cache {
+                    Some(c) if !c.is_empty() => None,
+                    _ => Some(timed(|| Matcher::new(&dictionary))),
+                };
+                ((cache, cache_took), matcher)
+            },
             || -> Result<_> {
                 report(opts, |p| p.set_stage(1, 0));
                 let (read, read_took) = timed(|| read_files(&opts.inputs));
@@ -192,12 +223,17 @@ impl Workspace {
                 Ok((files, warnings, parsed, read_took, parse_took))
             },
         );
+        let ((cache, cache_took), matcher) = cache;
+        let mut matcher = matcher.map(|(m, took)| {
+            timings.stages.push(("automaton", took));
+            m
+        });
         let (files, mut warnings, parsed, read_took, parse_took) = read_parse?;
-        timings.stages.push(("automaton", automaton_took));
         timings.stages.push(("read", read_took));
         let bytes = files.iter().map(|f| f.text.len()).sum();
+        let per_file: Vec<usize> = parsed.iter().map(|p| p.0.len()).collect();
         let (entries, merge_took) = timed(|| {
-            let mut entries = Vec::with_capacity(parsed.iter().map(|p| p.0.len()).sum());
+            let mut entries = Vec::with_capacity(per_file.iter().sum());
             for (mut e, mut w) in parsed {
                 entries.append(&mut e);
                 warnings.append(&mut w);
@@ -209,30 +245,91 @@ impl Workspace {
             warnings.sort();
             return Err(Error::Strict(warnings));
         }
+        // Each file's key and cached mentions, when they and every value check out.
+        let mut cached: Vec<Cached> = match &cache {
+            Some(cache) => {
+                let (found, took) = timed(|| lookup(cache, &files, &per_file, &dictionary));
+                timings.stages.push(("cache-read", cache_took + took));
+                found
+            }
+            None => Vec::new(),
+        };
+        let hit: Vec<bool> = (0..files.len())
+            .map(|i| cached.get(i).is_some_and(|c| c.mentions.is_some()))
+            .collect();
+        let hits = hit.iter().filter(|&&h| h).count();
+        if hits < files.len() && matcher.is_none() {
+            let (m, took) = timed(|| Matcher::new(&dictionary));
+            timings.stages.push(("automaton", took));
+            matcher = Some(m);
+        }
         report(opts, |p| p.set_stage(2, entries.len() as u64));
         let mentions: Vec<Vec<Mention>> = timings.record("match", || {
+            let matched: Vec<Vec<Mention>> = match &matcher {
+                Some(matcher) => entries
+                    .par_iter()
+                    .filter(|e| !hit[e.file])
+                    .map(|e| {
+                        let ms = mentions::entry_mentions(e, &files[e.file], matcher, &dictionary);
+                        report(opts, |p| p.advance(1));
+                        ms
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            // Entries come in file order: each takes the next list of its file's cached
+            // mentions, or the next freshly matched one.
+            let mut matched = matched.into_iter();
+            let mut from_cache: Vec<_> = cached
+                .iter_mut()
+                .map(|c| c.mentions.take().unwrap_or_default().into_iter())
+                .collect();
             entries
-                .par_iter()
+                .iter()
                 .map(|e| {
-                    let ms = mentions::entry_mentions(e, &files[e.file], &matcher, &dictionary);
-                    report(opts, |p| p.advance(1));
-                    ms
+                    let next = match hit[e.file] {
+                        true => from_cache[e.file].next(),
+                        false => matched.next(),
+                    };
+                    next.expect("one list of mentions per entry")
                 })
                 .collect()
         });
         report(opts, |p| p.set_stage(3, 0));
-        let mut graph = timings.record("graph", || {
-            let facts: Vec<EntryFacts> = entries
-                .iter()
-                .zip(&mentions)
-                .map(|(e, ms)| EntryFacts {
-                    date: e.date,
-                    mentions: ms.iter().map(|m| (m.entity, m.group)).collect(),
+        // The cache file is rewritten, while the graph is assembled, when anything was
+        // matched or it holds records of files this run no longer has.
+        let (written, graph) = rayon::join(
+            || match &cache {
+                Some(c) if hits < files.len() || c.len() != hits => {
+                    Some(timed(|| store(c, &cached, &per_file, &mentions)))
+                }
+                _ => None,
+            },
+            || {
+                timed(|| {
+                    let facts: Vec<EntryFacts> = entries
+                        .iter()
+                        .zip(&mentions)
+                        .map(|(e, ms)| EntryFacts {
+                            date: e.date,
+                            mentions: ms.iter().map(|m| (m.entity, m.group)).collect(),
+                        })
+                        .collect();
+                    CoMentionGraph::assemble(&facts, opts.scope, |id| dictionary.get(id).kind)
                 })
-                .collect();
-            CoMentionGraph::assemble(&facts, opts.scope, |id| dictionary.get(id).kind)
+            },
+        );
+        timings.stages.push(("graph", graph.1));
+        if let Some((_, took)) = written {
+            timings.stages.push(("cache-write", took));
+        }
+        let cache = cache.map(|_| CacheStats {
+            hits,
+            misses: files.len() - hits,
+            written: written.is_some_and(|w| w.0),
         });
         report(opts, |p| p.set_stage(4, 0));
+        let mut graph = graph.0;
         timings.record("analytics", || graph.analyse(opts.layout));
         report(opts, |p| p.set_stage(5, 0));
         warnings.sort();
@@ -245,8 +342,20 @@ impl Workspace {
             warnings,
             timings,
             bytes,
-            matcher,
+            matcher: matcher.map_or_else(OnceLock::new, OnceLock::from),
+            cache,
         })
+    }
+
+    /// The compiled dictionary, built now if the build did not need it (every file's
+    /// mentions came from the cache).
+    pub fn matcher(&self) -> &Matcher {
+        self.matcher.get_or_init(|| Matcher::new(&self.dictionary))
+    }
+
+    /// The compiled dictionary if it was built.
+    pub fn built_matcher(&self) -> Option<&Matcher> {
+        self.matcher.get()
     }
 
     /// The file an entry comes from.
@@ -275,6 +384,44 @@ impl Workspace {
     pub fn mention_count(&self) -> usize {
         self.mentions.iter().map(Vec::len).sum()
     }
+}
+
+/// A note file's cache key and, on a hit, the mentions of each of its entries.
+struct Cached {
+    key: FileKey,
+    mentions: Option<Vec<Vec<Mention>>>,
+}
+
+/// Looks every file up in the cache; `per_file[i]` is the number of entries of file `i`.
+fn lookup(
+    cache: &Cache,
+    files: &[SourceFile],
+    per_file: &[usize],
+    dict: &Dictionary,
+) -> Vec<Cached> {
+    files
+        .par_iter()
+        .zip(per_file)
+        .map(|(f, &n)| {
+            let key = FileKey::of(&f.path, &f.text);
+            let mentions = cache.get(key, &f.text, n, dict);
+            Cached { key, mentions }
+        })
+        .collect()
+}
+
+/// Writes every file's mentions to the cache; false when it could not be written.
+fn store(cache: &Cache, cached: &[Cached], per_file: &[usize], mentions: &[Vec<Mention>]) -> bool {
+    let mut at = 0;
+    let records: Vec<(FileKey, &[Vec<Mention>])> = cached
+        .iter()
+        .zip(per_file)
+        .map(|(c, &n)| {
+            at += n;
+            (c.key, &mentions[at - n..at])
+        })
+        .collect();
+    cache.store(&records).is_ok()
 }
 
 /// Reads every note file under `inputs`. Binary files are skipped with a warning; invalid

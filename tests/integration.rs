@@ -3,6 +3,9 @@
 #[path = "integration/common.rs"]
 mod common;
 
+#[path = "integration/cache.rs"]
+mod cache;
+
 #[path = "integration/accuracy.rs"]
 mod accuracy;
 

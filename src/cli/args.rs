@@ -298,6 +298,10 @@ pub struct InputArgs {
     /// Treat warnings about damaged notes as errors.
     #[arg(long)]
     pub strict: bool,
+    /// Neither read nor write the mentions cache ($NOTEGRAPH_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/notegraph, else ~/.cache/notegraph).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Pruning shared by every export.
@@ -423,8 +427,27 @@ impl InputArgs {
             ScopeArg::Bullet => Scope::Bullet,
         };
         o.strict = self.strict;
+        o.cache_dir = if self.no_cache {
+            None
+        } else {
+            cache_dir(|name| std::env::var_os(name))
+        };
         o
     }
+}
+
+/// The mentions cache's folder: `$NOTEGRAPH_CACHE_DIR`, else `$XDG_CACHE_HOME/notegraph`,
+/// else `$HOME/.cache/notegraph`; None when none is set. Empty variables count as unset and
+/// a relative `$XDG_CACHE_HOME` is ignored, as the XDG base directory spec says.
+fn cache_dir(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+    let var = |name| var(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    var("NOTEGRAPH_CACHE_DIR")
+        .or_else(|| {
+            var("XDG_CACHE_HOME")
+                .filter(|p| p.is_absolute())
+                .map(|p| p.join("notegraph"))
+        })
+        .or_else(|| var("HOME").map(|h| h.join(".cache").join("notegraph")))
 }
 
 impl From<KindArg> for Kind {
@@ -536,5 +559,32 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_cache_folder_follows_the_environment_in_order() {
+        let dir = |vars: &[(&str, &str)]| {
+            cache_dir(|name| vars.iter().find(|v| v.0 == name).map(|v| v.1.into()))
+        };
+        let all = [
+            ("NOTEGRAPH_CACHE_DIR", "ng"),
+            ("XDG_CACHE_HOME", "/xdg"),
+            ("HOME", "/home/u"),
+        ];
+        assert_eq!(dir(&all), Some(PathBuf::from("ng")));
+        assert_eq!(dir(&all[1..]), Some(PathBuf::from("/xdg/notegraph")));
+        assert_eq!(
+            dir(&all[2..]),
+            Some(PathBuf::from("/home/u/.cache/notegraph"))
+        );
+        assert_eq!(
+            dir(&[
+                ("NOTEGRAPH_CACHE_DIR", ""),
+                ("XDG_CACHE_HOME", "rel"),
+                all[2]
+            ]),
+            Some(PathBuf::from("/home/u/.cache/notegraph"))
+        );
+        assert_eq!(dir(&[]), None);
     }
 }

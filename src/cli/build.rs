@@ -56,7 +56,13 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
             "written": written.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             "millis": elapsed.as_millis() as u64,
             "bytes": ws.bytes,
-            "automaton_bytes": ws.matcher.memory_usage(),
+            // 0 when every file's mentions came from the cache and no automaton was built.
+            "automaton_bytes": ws.built_matcher().map_or(0, |m| m.memory_usage()),
+            "cache": ws.cache.map(|c| serde_json::json!({
+                "hits": c.hits,
+                "misses": c.misses,
+                "written": c.written,
+            })),
             "stages": stages_json(&ws, &written),
         });
         writeln!(out, "{summary}")?;

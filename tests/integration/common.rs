@@ -81,9 +81,42 @@ pub fn notegraph(args: &[&str]) -> Run {
     notegraph_in(&root(), args)
 }
 
+/// The binary, run with a private cache folder: tests never write into the user's
+/// `~/.cache`, and every run of the suite starts cold.
+pub fn command() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_notegraph"));
+    c.env("NOTEGRAPH_CACHE_DIR", test_cache_dir());
+    c
+}
+
+/// One cache folder per run of the test binary, shared by its tests (so they also exercise
+/// concurrent runs on one cache). Folders left by earlier runs more than an hour old are
+/// removed: a process-wide folder has no owner to drop it.
+fn test_cache_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let parent = Path::new(env!("CARGO_TARGET_TMPDIR")).join("notegraph-test-cache");
+        if let Ok(old) = std::fs::read_dir(&parent) {
+            for e in old.flatten() {
+                let stale = e
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t.elapsed().is_ok_and(|d| d.as_secs() > 3600));
+                if stale {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        let dir = parent.join(std::process::id().to_string());
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    })
+}
+
 /// Runs `notegraph` with arguments in a folder.
 pub fn notegraph_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_notegraph"))
+    let out = command()
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
@@ -124,7 +157,7 @@ pub fn require_tool(name: &str, probe: &[&str]) -> bool {
 
 /// Runs `notegraph` in a folder with extra environment variables.
 pub fn notegraph_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_notegraph"))
+    let out = command()
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")

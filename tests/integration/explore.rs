@@ -26,7 +26,7 @@ use crate::common::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 const INPUT: [&str; 4] = [
     "--input",
@@ -252,7 +252,7 @@ fn nothing_found_exits_1_and_errors_exit_2_with_a_hint() {
 
 #[test]
 fn a_closed_pipe_is_not_an_error() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_notegraph"))
+    let mut child = command()
         .args(["notes", "OpenAI", "Google"])
         .args(INPUT)
         .current_dir(root())
@@ -284,7 +284,7 @@ fn colour_marks_mentions_only_when_asked_or_on_a_terminal() {
         "{out}"
     );
     // Piped, with NO_COLOR unset: plain.
-    let out = Command::new(env!("CARGO_BIN_EXE_notegraph"))
+    let out = command()
         .args(["notes", "草莓"])
         .args(INPUT)
         .current_dir(root())
