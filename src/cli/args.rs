@@ -302,6 +302,9 @@ pub struct InputArgs {
     /// $XDG_CACHE_HOME/notegraph, else ~/.cache/notegraph).
     #[arg(long)]
     pub no_cache: bool,
+    /// Print every warning, not only the first 30.
+    #[arg(long)]
+    pub all_warnings: bool,
 }
 
 /// Pruning shared by every export.

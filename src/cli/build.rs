@@ -18,7 +18,7 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
     let mut opts = a.input.options();
     opts.progress = bar.as_ref().map(Bar::progress);
     let ws = Workspace::build(&opts)?;
-    suspended(&bar, || print_warnings(&ws));
+    suspended(&bar, || print_warnings(&ws, a.input.all_warnings));
     let around = resolve_around(&ws, a.prune.around.as_deref())?;
     let prune = a.prune.prune(around);
     let image_prune = if a.prune.is_set() {
@@ -99,7 +99,7 @@ fn stages_json(ws: &Workspace, written: &output::Written) -> serde_json::Value {
 
 pub fn render(a: &RenderArgs) -> Result<Outcome, CliError> {
     let ws = Workspace::build(&a.input.options())?;
-    print_warnings(&ws);
+    print_warnings(&ws, a.input.all_warnings);
     let around = resolve_around(&ws, a.prune.around.as_deref())?;
     let prune = if a.prune.is_set() {
         a.prune.prune(around)

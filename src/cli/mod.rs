@@ -91,12 +91,29 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
 }
 
 /// Prints warnings about damaged notes to stderr, one per line.
-pub fn print_warnings(ws: &Workspace) {
+pub fn print_warnings(ws: &Workspace, all: bool) {
     let mut err = io::stderr().lock();
-    for w in &ws.warnings {
+    // A folder of damaged exports can produce thousands of warnings; past a screenful they
+    // bury the summary, and the rest are usually more of the same.
+    let shown = if all {
+        ws.warnings.len()
+    } else {
+        ws.warnings.len().min(MAX_WARNINGS)
+    };
+    for w in &ws.warnings[..shown] {
         let _ = writeln!(err, "warning: {w}");
     }
+    let hidden = ws.warnings.len() - shown;
+    if hidden > 0 {
+        let _ = writeln!(
+            err,
+            "warning: {hidden} more warnings not shown (hint: pass --all-warnings to list them)"
+        );
+    }
 }
+
+/// Warnings printed before the rest are summed up in one line.
+const MAX_WARNINGS: usize = 30;
 
 /// Resolves a name typed by the user, or explains what it could have meant.
 pub fn resolve(ws: &Workspace, name: &str) -> Result<EntityId, Error> {

@@ -320,6 +320,28 @@ fn headers_without_a_title_warn() {
 }
 
 #[test]
+fn a_flood_of_warnings_is_cut_to_thirty_lines_unless_all_are_asked_for() {
+    let notes: String = (1..=45)
+        .map(|i| format!("# 2024130{} T{i}\n", i % 10))
+        .collect();
+    let dir = fixture("flood", &[("a.md", notes.as_bytes())]);
+    let run = build(&dir, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shown = warnings(&run);
+    assert_eq!(shown.len(), 31, "{}", run.stderr);
+    assert!(shown[29].starts_with("warning: notes/a.md:30:3: invalid date"));
+    assert_eq!(
+        shown[30],
+        "warning: 15 more warnings not shown (hint: pass --all-warnings to list them)"
+    );
+    let all = build(&dir, &["--all-warnings"]);
+    assert_eq!(warnings(&all).len(), 45);
+    assert!(warnings(&all)
+        .iter()
+        .all(|w| w.starts_with("warning: notes/a.md:")));
+}
+
+#[test]
 fn bad_dates_warn_and_other_date_forms_are_read() {
     let dir = fixture(
         "dates",
