@@ -1,16 +1,21 @@
 //! Node-link JSON (D3, force-graph, networkx `node_link_graph(d, edges="links")`), with the
 //! notes themselves riding along. The wire structs below are the documented contract; bump
 //! [`FORMAT_VERSION`] when a field changes meaning or goes away.
+//!
+//! Layout: compact, but one line per top-level key and per element of `nodes`, `links` and
+//! `notes` ([`Lines`]), so `grep` and `less` still work on a file of a million links.
 
 use super::{round, Exporter};
 use crate::graph::Selection;
 use crate::notes::Date;
 use crate::workspace::Workspace;
 use serde::{Serialize, Serializer};
+use serde_json::ser::Formatter;
 use std::io::{self, Write};
 
-/// Version of the JSON layout.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version of the JSON layout. 2: `links[].entries` are indices into `notes` (they were
+/// `path:line` strings, 46% of the file on a large corpus).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The JSON exporter.
 pub struct Json;
@@ -63,12 +68,12 @@ struct LinkOut<'a> {
     pmi: f64,
     first_seen: Option<Date>,
     last_seen: Option<Date>,
-    entries: EntryIds<'a>,
+    entries: &'a [u32],
 }
 
 #[derive(Serialize)]
 struct NoteOut<'a> {
-    id: &'a str,
+    id: NoteId<'a>,
     file: &'a str,
     line: usize,
     date: Option<Date>,
@@ -95,15 +100,12 @@ struct MentionOut<'a> {
 // corpus the document is several times the size of the notes, and building it in memory
 // first (as Vecs of wire structs and id Strings) took over a gigabyte at 100 MB of notes.
 
-/// What every lazy list needs: the workspace, the selection, the files' display paths and
-/// the entries' ids, rendered once each: links cite entries millions of times on a large
-/// corpus, and formatting `path:line` for every citation was a second of the export.
+/// What every lazy list needs: the workspace, the selection and the files' display paths.
 #[derive(Clone, Copy)]
 struct Ctx<'a> {
     ws: &'a Workspace,
     sel: &'a Selection,
     paths: &'a [String],
-    ids: &'a [String],
 }
 
 impl<'a> Ctx<'a> {
@@ -111,21 +113,17 @@ impl<'a> Ctx<'a> {
         let g = &self.ws.graph;
         self.ws.dictionary.get(g.nodes()[pos].entity).id.as_str()
     }
-
-    /// `path:line`, the id of a note.
-    fn entry_id(&self, k: usize) -> &'a str {
-        &self.ids[k]
-    }
 }
 
-struct EntryIds<'a> {
-    ctx: Ctx<'a>,
-    list: &'a [u32],
+/// `path:line`, the id of a note, written without building a String.
+struct NoteId<'a> {
+    path: &'a str,
+    line: usize,
 }
 
-impl Serialize for EntryIds<'_> {
+impl Serialize for NoteId<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.list.iter().map(|&k| self.ctx.entry_id(k as usize)))
+        s.collect_str(&format_args!("{}:{}", self.path, self.line))
     }
 }
 
@@ -163,20 +161,18 @@ struct Links<'a>(Ctx<'a>);
 impl Serialize for Links<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let ctx = self.0;
+        let g = &ctx.ws.graph;
         s.collect_seq(ctx.sel.edges.iter().map(|&i| {
-            let e = &ctx.ws.graph.edges()[i];
+            let e = &g.edges()[i];
             LinkOut {
                 source: ctx.id_of(e.source),
                 target: ctx.id_of(e.target),
                 weight: e.weight,
                 jaccard: round(e.jaccard, 6),
                 pmi: round(e.pmi, 6),
-                first_seen: e.days.first().copied(),
-                last_seen: e.days.last().copied(),
-                entries: EntryIds {
-                    ctx,
-                    list: &e.entries,
-                },
+                first_seen: e.first_seen,
+                last_seen: e.last_seen,
+                entries: g.edge_entries(i),
             }
         }))
     }
@@ -190,7 +186,10 @@ impl Serialize for Notes<'_> {
         let ws = ctx.ws;
         s.collect_seq(ws.entries.iter().enumerate().map(|(k, entry)| {
             NoteOut {
-                id: ctx.entry_id(k),
+                id: NoteId {
+                    path: &ctx.paths[entry.file],
+                    line: entry.line,
+                },
                 file: &ctx.paths[entry.file],
                 line: entry.line,
                 date: entry.date,
@@ -236,6 +235,62 @@ impl Serialize for Mentions<'_> {
     }
 }
 
+/// serde_json's compact output with a line break before each top-level key and before each
+/// element of a top-level array (`nodes`, `links`, `notes`): depth 1 is the document, depth 2
+/// those arrays. Pretty printing was 2-3x the bytes, mostly indentation.
+#[derive(Default)]
+struct Lines {
+    depth: usize,
+    /// Whether the top-level array being written has an element.
+    filled: bool,
+}
+
+impl Formatter for Lines {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        if self.depth == 2 {
+            self.filled = false;
+        }
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        let top = self.depth == 2 && self.filled;
+        self.depth -= 1;
+        w.write_all(if top { b"\n]" } else { b"]" })
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        if self.depth == 2 {
+            self.filled = true;
+            w.write_all(if first { b"\n" } else { b",\n" })
+        } else if first {
+            Ok(())
+        } else {
+            w.write_all(b",")
+        }
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        w.write_all(if self.depth == 0 { b"\n}" } else { b"}" })
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        match (self.depth == 1, first) {
+            (true, true) => w.write_all(b"\n"),
+            (true, false) => w.write_all(b",\n"),
+            (false, true) => Ok(()),
+            (false, false) => w.write_all(b","),
+        }
+    }
+}
+
 impl Exporter for Json {
     fn extension(&self) -> &'static str {
         "json"
@@ -247,16 +302,10 @@ impl Exporter for Json {
             .iter()
             .map(|f| f.path.display().to_string())
             .collect();
-        let ids: Vec<String> = ws
-            .entries
-            .iter()
-            .map(|e| format!("{}:{}", paths[e.file], e.line))
-            .collect();
         let ctx = Ctx {
             ws,
             sel,
             paths: &paths,
-            ids: &ids,
         };
         let doc = Doc {
             format_version: FORMAT_VERSION,
@@ -276,7 +325,10 @@ impl Exporter for Json {
         };
         // serde_json makes many small writes; a local buffer keeps them off the `dyn` writer.
         let mut buf = io::BufWriter::with_capacity(1 << 16, out);
-        serde_json::to_writer_pretty(&mut buf, &doc)?;
+        doc.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut buf,
+            Lines::default(),
+        ))?;
         buf.write_all(b"\n")?;
         buf.flush()
     }
