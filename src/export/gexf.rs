@@ -4,7 +4,7 @@
 //! `hex`); date bounds so Gephi's timeline plays (spells per run of days on nodes, one
 //! `start`/`end` interval on edges); ASCII ids, Chinese in labels.
 
-use super::{day_runs, kind_color, round, strip_controls, Exporter};
+use super::{date_bytes, day_runs, kind_color, round, strip_controls, write_uint, Exporter};
 use crate::graph::Selection;
 use crate::notes::Date;
 use crate::workspace::Workspace;
@@ -180,25 +180,36 @@ fn write_gexf(ws: &Workspace, sel: &Selection, out: &mut impl Write) -> io::Resu
             .collect();
         for &i in &sel.edges {
             let e = &g.edges()[i];
-            write!(
-                out,
-                "      <edge id=\"e{i}\" source=\"{}\" target=\"{}\" weight=\"{}\"",
-                ids[e.source], ids[e.target], e.weight
-            )?;
-            if let (Some(a), Some(b)) = (e.first_seen, e.last_seen) {
-                write!(out, " start=\"{a}\" end=\"{b}\"")?;
+            out.write_all(b"      <edge id=\"e")?;
+            write_uint(out, i as u64)?;
+            out.write_all(b"\" source=\"")?;
+            out.write_all(ids[e.source].as_bytes())?;
+            out.write_all(b"\" target=\"")?;
+            out.write_all(ids[e.target].as_bytes())?;
+            out.write_all(b"\" weight=\"")?;
+            write_uint(out, e.weight.into())?;
+            let seen = e
+                .first_seen
+                .zip(e.last_seen)
+                .map(|(a, b)| (date_bytes(a), date_bytes(b)));
+            if let Some((a, b)) = &seen {
+                out.write_all(b"\" start=\"")?;
+                out.write_all(a)?;
+                out.write_all(b"\" end=\"")?;
+                out.write_all(b)?;
             }
             write!(
                 out,
-                "><attvalues><attvalue for=\"jaccard\" value=\"{}\"/><attvalue for=\"pmi\" value=\"{}\"/>",
+                "\"><attvalues><attvalue for=\"jaccard\" value=\"{}\"/><attvalue for=\"pmi\" value=\"{}\"/>",
                 round(e.jaccard, 6),
                 round(e.pmi, 6)
             )?;
-            if let (Some(a), Some(b)) = (e.first_seen, e.last_seen) {
-                write!(
-                    out,
-                    "<attvalue for=\"first_seen\" value=\"{a}\"/><attvalue for=\"last_seen\" value=\"{b}\"/>"
-                )?;
+            if let Some((a, b)) = &seen {
+                out.write_all(b"<attvalue for=\"first_seen\" value=\"")?;
+                out.write_all(a)?;
+                out.write_all(b"\"/><attvalue for=\"last_seen\" value=\"")?;
+                out.write_all(b)?;
+                out.write_all(b"\"/>")?;
             }
             out.write_all(b"</attvalues></edge>\n")?;
         }

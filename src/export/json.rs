@@ -3,14 +3,15 @@
 //! [`FORMAT_VERSION`] when a field changes meaning or goes away.
 //!
 //! Layout: compact, but one line per top-level key and per element of `nodes`, `links` and
-//! `notes` ([`Lines`]), so `grep` and `less` still work on a file of a million links.
+//! `notes`, so `grep` and `less` still work on a file of a million links (pretty printing
+//! was 2-3x the bytes, mostly indentation). The top level and the links, most of a large
+//! file, are written by hand; nodes and notes go through serde one element at a time.
 
-use super::{round, Exporter};
+use super::{date_bytes, round, write_uint, Exporter};
 use crate::graph::Selection;
 use crate::notes::Date;
 use crate::workspace::Workspace;
 use serde::{Serialize, Serializer};
-use serde_json::ser::Formatter;
 use std::io::{self, Write};
 
 /// Version of the JSON layout. 2: `links[].entries` are indices into `notes` (they were
@@ -19,17 +20,6 @@ pub const FORMAT_VERSION: u32 = 2;
 
 /// The JSON exporter.
 pub struct Json;
-
-#[derive(Serialize)]
-struct Doc<'a> {
-    format_version: u32,
-    directed: bool,
-    multigraph: bool,
-    graph: GraphInfo<'a>,
-    nodes: Nodes<'a>,
-    links: Links<'a>,
-    notes: Notes<'a>,
-}
 
 #[derive(Serialize)]
 struct GraphInfo<'a> {
@@ -57,18 +47,6 @@ struct NodeOut<'a> {
     community: u32,
     x: f64,
     y: f64,
-}
-
-#[derive(Serialize)]
-struct LinkOut<'a> {
-    source: &'a str,
-    target: &'a str,
-    weight: u32,
-    jaccard: f64,
-    pmi: f64,
-    first_seen: Option<Date>,
-    last_seen: Option<Date>,
-    entries: &'a [u32],
 }
 
 #[derive(Serialize)]
@@ -100,19 +78,11 @@ struct MentionOut<'a> {
 // corpus the document is several times the size of the notes, and building it in memory
 // first (as Vecs of wire structs and id Strings) took over a gigabyte at 100 MB of notes.
 
-/// What every lazy list needs: the workspace, the selection and the files' display paths.
+/// What the lazy parts of an element need: the workspace and the files' display paths.
 #[derive(Clone, Copy)]
 struct Ctx<'a> {
     ws: &'a Workspace,
-    sel: &'a Selection,
     paths: &'a [String],
-}
-
-impl<'a> Ctx<'a> {
-    fn id_of(&self, pos: usize) -> &'a str {
-        let g = &self.ws.graph;
-        self.ws.dictionary.get(g.nodes()[pos].entity).id.as_str()
-    }
 }
 
 /// `path:line`, the id of a note, written without building a String.
@@ -127,83 +97,47 @@ impl Serialize for NoteId<'_> {
     }
 }
 
-struct Nodes<'a>(Ctx<'a>);
-
-impl Serialize for Nodes<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let Ctx { ws, sel, .. } = self.0;
-        let (g, dict) = (&ws.graph, &ws.dictionary);
-        s.collect_seq(sel.nodes.iter().map(|&i| {
-            let n = &g.nodes()[i];
-            let e = dict.get(n.entity);
-            NodeOut {
-                id: &e.id,
-                label: &e.name,
-                kind: e.kind.as_str(),
-                aliases: e.aliases.iter().map(|a| a.text.as_str()).collect(),
-                mentions: n.mentions,
-                notes: n.notes,
-                first_seen: n.first_seen(),
-                last_seen: n.last_seen(),
-                degree: n.degree,
-                weighted_degree: n.weighted_degree,
-                pagerank: round(n.pagerank, 8),
-                community: n.community,
-                x: n.x,
-                y: n.y,
-            }
-        }))
+fn node_out(ctx: Ctx<'_>, i: usize) -> NodeOut<'_> {
+    let n = &ctx.ws.graph.nodes()[i];
+    let e = ctx.ws.dictionary.get(n.entity);
+    NodeOut {
+        id: &e.id,
+        label: &e.name,
+        kind: e.kind.as_str(),
+        aliases: e.aliases.iter().map(|a| a.text.as_str()).collect(),
+        mentions: n.mentions,
+        notes: n.notes,
+        first_seen: n.first_seen(),
+        last_seen: n.last_seen(),
+        degree: n.degree,
+        weighted_degree: n.weighted_degree,
+        pagerank: round(n.pagerank, 8),
+        community: n.community,
+        x: n.x,
+        y: n.y,
     }
 }
 
-struct Links<'a>(Ctx<'a>);
-
-impl Serialize for Links<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let ctx = self.0;
-        let g = &ctx.ws.graph;
-        s.collect_seq(ctx.sel.edges.iter().map(|&i| {
-            let e = &g.edges()[i];
-            LinkOut {
-                source: ctx.id_of(e.source),
-                target: ctx.id_of(e.target),
-                weight: e.weight,
-                jaccard: round(e.jaccard, 6),
-                pmi: round(e.pmi, 6),
-                first_seen: e.first_seen,
-                last_seen: e.last_seen,
-                entries: g.edge_entries(i),
-            }
-        }))
-    }
-}
-
-struct Notes<'a>(Ctx<'a>);
-
-impl Serialize for Notes<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let ctx = self.0;
-        let ws = ctx.ws;
-        s.collect_seq(ws.entries.iter().enumerate().map(|(k, entry)| {
-            NoteOut {
-                id: NoteId {
-                    path: &ctx.paths[entry.file],
-                    line: entry.line,
-                },
-                file: &ctx.paths[entry.file],
-                line: entry.line,
-                date: entry.date,
-                title: &entry.title,
-                tags: &entry.tags,
-                urls: &entry.urls,
-                entities: ws
-                    .entry_entities(k)
-                    .into_iter()
-                    .map(|id| ws.dictionary.get(id).id.as_str())
-                    .collect(),
-                mentions: Mentions { ctx, entry: k },
-            }
-        }))
+fn note_out(ctx: Ctx<'_>, k: usize) -> NoteOut<'_> {
+    let ws = ctx.ws;
+    let entry = &ws.entries[k];
+    NoteOut {
+        id: NoteId {
+            path: &ctx.paths[entry.file],
+            line: entry.line,
+        },
+        file: &ctx.paths[entry.file],
+        line: entry.line,
+        date: entry.date,
+        title: &entry.title,
+        tags: &entry.tags,
+        urls: &entry.urls,
+        entities: ws
+            .entry_entities(k)
+            .into_iter()
+            .map(|id| ws.dictionary.get(id).id.as_str())
+            .collect(),
+        mentions: Mentions { ctx, entry: k },
     }
 }
 
@@ -235,101 +169,108 @@ impl Serialize for Mentions<'_> {
     }
 }
 
-/// serde_json's compact output with a line break before each top-level key and before each
-/// element of a top-level array (`nodes`, `links`, `notes`): depth 1 is the document, depth 2
-/// those arrays. Pretty printing was 2-3x the bytes, mostly indentation.
-#[derive(Default)]
-struct Lines {
-    depth: usize,
-    /// Whether the top-level array being written has an element.
-    filled: bool,
-}
-
-impl Formatter for Lines {
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth += 1;
-        if self.depth == 2 {
-            self.filled = false;
-        }
-        w.write_all(b"[")
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        let top = self.depth == 2 && self.filled;
-        self.depth -= 1;
-        w.write_all(if top { b"\n]" } else { b"]" })
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        if self.depth == 2 {
-            self.filled = true;
-            w.write_all(if first { b"\n" } else { b",\n" })
-        } else if first {
-            Ok(())
-        } else {
-            w.write_all(b",")
-        }
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth += 1;
-        w.write_all(b"{")
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth -= 1;
-        w.write_all(if self.depth == 0 { b"\n}" } else { b"}" })
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        match (self.depth == 1, first) {
-            (true, true) => w.write_all(b"\n"),
-            (true, false) => w.write_all(b",\n"),
-            (false, true) => Ok(()),
-            (false, false) => w.write_all(b","),
-        }
-    }
-}
-
 impl Exporter for Json {
     fn extension(&self) -> &'static str {
         "json"
     }
 
     fn write(&self, ws: &Workspace, sel: &Selection, out: &mut dyn io::Write) -> io::Result<()> {
-        let paths: Vec<String> = ws
-            .files
-            .iter()
-            .map(|f| f.path.display().to_string())
-            .collect();
-        let ctx = Ctx {
-            ws,
-            sel,
-            paths: &paths,
-        };
-        let doc = Doc {
-            format_version: FORMAT_VERSION,
-            directed: false,
-            multigraph: false,
-            graph: GraphInfo {
-                name: "notegraph",
-                generator: format!("notegraph {}", env!("CARGO_PKG_VERSION")),
-                entries: ws.entries.len(),
-                entities: sel.nodes.len(),
-                links: sel.edges.len(),
-                mentions: ws.mention_count(),
-            },
-            nodes: Nodes(ctx),
-            links: Links(ctx),
-            notes: Notes(ctx),
-        };
-        // serde_json makes many small writes; a local buffer keeps them off the `dyn` writer.
+        // Many small writes: a local buffer keeps them off the `dyn` writer.
         let mut buf = io::BufWriter::with_capacity(1 << 16, out);
-        doc.serialize(&mut serde_json::Serializer::with_formatter(
-            &mut buf,
-            Lines::default(),
-        ))?;
-        buf.write_all(b"\n")?;
+        write_doc(ws, sel, &mut buf)?;
         buf.flush()
     }
+}
+
+/// Opens element `k` of a top-level array: each on a line of its own.
+fn element(out: &mut impl Write, k: usize) -> io::Result<()> {
+    out.write_all(if k == 0 { b"\n" } else { b",\n" })
+}
+
+/// Closes a top-level array of `len` elements.
+fn close(out: &mut impl Write, len: usize) -> io::Result<()> {
+    out.write_all(if len == 0 { b"]" } else { b"\n]" })
+}
+
+fn write_date(out: &mut impl Write, d: Option<Date>) -> io::Result<()> {
+    match d {
+        Some(d) => {
+            out.write_all(b"\"")?;
+            out.write_all(&date_bytes(d))?;
+            out.write_all(b"\"")
+        }
+        None => out.write_all(b"null"),
+    }
+}
+
+fn write_doc(ws: &Workspace, sel: &Selection, out: &mut impl Write) -> io::Result<()> {
+    let (g, dict) = (&ws.graph, &ws.dictionary);
+    let paths: Vec<String> = ws
+        .files
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    let ctx = Ctx { ws, paths: &paths };
+    let info = GraphInfo {
+        name: "notegraph",
+        generator: format!("notegraph {}", env!("CARGO_PKG_VERSION")),
+        entries: ws.entries.len(),
+        entities: sel.nodes.len(),
+        links: sel.edges.len(),
+        mentions: ws.mention_count(),
+    };
+    out.write_all(b"{\n\"format_version\":")?;
+    write_uint(out, FORMAT_VERSION.into())?;
+    out.write_all(b",\n\"directed\":false,\n\"multigraph\":false,\n\"graph\":")?;
+    serde_json::to_writer(&mut *out, &info)?;
+
+    out.write_all(b",\n\"nodes\":[")?;
+    for (k, &i) in sel.nodes.iter().enumerate() {
+        element(out, k)?;
+        serde_json::to_writer(&mut *out, &node_out(ctx, i))?;
+    }
+    close(out, sel.nodes.len())?;
+
+    // Each node's id as a JSON string, escaped once rather than at every link.
+    let ids: Vec<Vec<u8>> = g
+        .nodes()
+        .iter()
+        .map(|n| serde_json::to_vec(&dict.get(n.entity).id))
+        .collect::<Result<_, _>>()?;
+    out.write_all(b",\n\"links\":[")?;
+    for (k, &i) in sel.edges.iter().enumerate() {
+        let e = &g.edges()[i];
+        element(out, k)?;
+        out.write_all(b"{\"source\":")?;
+        out.write_all(&ids[e.source])?;
+        out.write_all(b",\"target\":")?;
+        out.write_all(&ids[e.target])?;
+        out.write_all(b",\"weight\":")?;
+        write_uint(out, e.weight.into())?;
+        out.write_all(b",\"jaccard\":")?;
+        serde_json::to_writer(&mut *out, &round(e.jaccard, 6))?;
+        out.write_all(b",\"pmi\":")?;
+        serde_json::to_writer(&mut *out, &round(e.pmi, 6))?;
+        out.write_all(b",\"first_seen\":")?;
+        write_date(out, e.first_seen)?;
+        out.write_all(b",\"last_seen\":")?;
+        write_date(out, e.last_seen)?;
+        out.write_all(b",\"entries\":[")?;
+        for (j, &entry) in g.edge_entries(i).iter().enumerate() {
+            if j > 0 {
+                out.write_all(b",")?;
+            }
+            write_uint(out, entry.into())?;
+        }
+        out.write_all(b"]}")?;
+    }
+    close(out, sel.edges.len())?;
+
+    out.write_all(b",\n\"notes\":[")?;
+    for k in 0..ws.entries.len() {
+        element(out, k)?;
+        serde_json::to_writer(&mut *out, &note_out(ctx, k))?;
+    }
+    close(out, ws.entries.len())?;
+    out.write_all(b"\n}\n")
 }
