@@ -205,8 +205,22 @@ impl CoMentionGraph {
         // each edge's next free place in `flat`.
         let n_entries = entries.len().max(1) as f64;
         let mut flat: Vec<u32> = vec![0; total];
-        let mut edges: Vec<Edge> = Vec::new();
-        let mut edge_start: Vec<usize> = vec![0];
+        // Sized exactly (distinct pairs, counted first): grown by pushing, the edge list
+        // (47 MB at a million edges) doubled on the way, at the build's peak.
+        let mut mark = vec![usize::MAX; entity_count];
+        let mut edge_count = 0;
+        for a in 0..entity_count {
+            for &(b, _) in &slots[heads[a]..heads[a + 1]] {
+                if mark[b as usize] != a {
+                    mark[b as usize] = a;
+                    edge_count += 1;
+                }
+            }
+        }
+        drop(mark);
+        let mut edges: Vec<Edge> = Vec::with_capacity(edge_count);
+        let mut edge_start: Vec<usize> = Vec::with_capacity(edge_count + 1);
+        edge_start.push(0);
         let mut count = vec![0usize; entity_count];
         let mut touched: Vec<u32> = Vec::new();
         for a in 0..entity_count {
@@ -392,19 +406,22 @@ impl CoMentionGraph {
             .map(|e| e.index())
     }
 
-    fn adjacency(&self) -> Vec<Vec<(usize, f64)>> {
-        // Exact capacities: grown by pushing, the lists of a million edges carried up to
-        // twice their 32 MB in slack, at the build's peak.
-        let mut adj: Vec<Vec<(usize, f64)>> = self
-            .nodes
-            .iter()
-            .map(|n| Vec::with_capacity(n.degree))
-            .collect();
-        for e in &self.edges {
-            adj[e.source].push((e.target, e.weight as f64));
-            adj[e.target].push((e.source, e.weight as f64));
+    fn adjacency(&self) -> Adjacency {
+        let mut start = Vec::with_capacity(self.nodes.len() + 1);
+        start.push(0);
+        for n in &self.nodes {
+            start.push(start[start.len() - 1] + n.degree);
         }
-        adj
+        let mut next = start.clone();
+        let mut pairs = vec![(0, 0.0); 2 * self.edges.len()];
+        // Edges are sorted by (source, target), so every node's list comes out ascending.
+        for e in &self.edges {
+            for (a, b) in [(e.source, e.target), (e.target, e.source)] {
+                pairs[next[a]] = (b, e.weight as f64);
+                next[a] += 1;
+            }
+        }
+        Adjacency { start, pairs }
     }
 
     fn layout(&self) -> Vec<(f64, f64)> {
@@ -599,6 +616,54 @@ pub struct Selection {
     pub edges: Vec<usize>,
 }
 
+/// An undirected weighted graph as adjacency lists packed into one allocation: `adj[v]` is
+/// node v's (neighbour, weight) pairs. One block rather than a Vec per node: at a million
+/// edges the per-node lists (32 MB) stayed resident after the analytics, fragmented among
+/// small allocations the allocator could not return.
+#[derive(Debug, Clone, Default)]
+pub struct Adjacency {
+    start: Vec<usize>,
+    pairs: Vec<(usize, f64)>,
+}
+
+impl Adjacency {
+    /// From one list per node (which must be symmetric for [`pagerank`] and [`louvain`]).
+    pub fn from_lists<L: AsRef<[(usize, f64)]>>(lists: impl IntoIterator<Item = L>) -> Self {
+        let mut adj = Adjacency {
+            start: vec![0],
+            pairs: Vec::new(),
+        };
+        for l in lists {
+            adj.pairs.extend_from_slice(l.as_ref());
+            adj.start.push(adj.pairs.len());
+        }
+        adj
+    }
+
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    /// True when there is no node.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Each node's list, in node order.
+    pub fn iter(&self) -> impl Iterator<Item = &[(usize, f64)]> {
+        self.start.windows(2).map(|w| &self.pairs[w[0]..w[1]])
+    }
+}
+
+impl std::ops::Index<usize> for Adjacency {
+    type Output = [(usize, f64)];
+
+    fn index(&self, v: usize) -> &[(usize, f64)] {
+        &self.pairs[self.start[v]..self.start[v + 1]]
+    }
+}
+
 /// Weighted PageRank over an adjacency list (`adj[v]` = (neighbour, weight)) of an undirected
 /// graph: `adj` must be symmetric. Each node pulls rank from its neighbours, so nodes can be
 /// computed independently; with neighbours listed in ascending order (as
@@ -606,7 +671,7 @@ pub struct Selection {
 /// node in turn would, so the result does not depend on that choice.
 pub fn pagerank(
     n: usize,
-    adj: &[Vec<(usize, f64)>],
+    adj: &Adjacency,
     damping: f64,
     max_iter: usize,
     tol: f64,
@@ -650,10 +715,10 @@ pub fn pagerank(
 /// Louvain community detection (Blondel et al. 2008). Nodes are visited in index order, so
 /// the result is deterministic. Communities are renumbered by decreasing size, ties by their
 /// smallest node.
-pub fn louvain(n: usize, adj: &[Vec<(usize, f64)>]) -> Vec<u32> {
+pub fn louvain(n: usize, adj: &Adjacency) -> Vec<u32> {
     let mut membership: Vec<usize> = (0..n).collect();
     // The first level works on `adj` itself: a copy was 32 MB more at a million edges.
-    let mut level_adj: Cow<[Vec<(usize, f64)>]> = Cow::Borrowed(adj);
+    let mut level_adj: Cow<Adjacency> = Cow::Borrowed(adj);
     let mut level_n = n;
     let mut sums = Sums::new(n);
     for _ in 0..20 {
@@ -681,17 +746,14 @@ pub fn louvain(n: usize, adj: &[Vec<(usize, f64)>]) -> Vec<u32> {
         for v in 0..level_n {
             members[dense[v]].push(v);
         }
-        let next: Vec<Vec<(usize, f64)>> = members
-            .iter()
-            .map(|vs| {
-                for &v in vs {
-                    for &(u, w) in &level_adj[v] {
-                        sums.add(dense[u], w);
-                    }
+        let next = Adjacency::from_lists(members.iter().map(|vs| {
+            for &v in vs {
+                for &(u, w) in &level_adj[v] {
+                    sums.add(dense[u], w);
                 }
-                sums.drain_sorted()
-            })
-            .collect();
+            }
+            sums.drain_sorted()
+        }));
         level_adj = Cow::Owned(next);
         level_n = k;
     }
@@ -766,7 +828,7 @@ impl Sums {
 }
 
 /// One pass of local moving. Self-loops in `adj` (from aggregation) count twice in degree.
-fn one_level(n: usize, adj: &[Vec<(usize, f64)>], sums: &mut Sums) -> (Vec<usize>, bool) {
+fn one_level(n: usize, adj: &Adjacency, sums: &mut Sums) -> (Vec<usize>, bool) {
     let k: Vec<f64> = adj.iter().map(|a| a.iter().map(|x| x.1).sum()).collect();
     let m2: f64 = k.iter().sum();
     let mut comm: Vec<usize> = (0..n).collect();
@@ -889,13 +951,13 @@ fn force_layout(n: usize, edges: &[Edge], iterations: usize) -> Vec<(f64, f64)> 
 mod tests {
     use super::*;
 
-    fn adj(n: usize, edges: &[(usize, usize, f64)]) -> Vec<Vec<(usize, f64)>> {
+    fn adj(n: usize, edges: &[(usize, usize, f64)]) -> Adjacency {
         let mut a = vec![Vec::new(); n];
         for &(x, y, w) in edges {
             a[x].push((y, w));
             a[y].push((x, w));
         }
-        a
+        Adjacency::from_lists(a)
     }
 
     #[test]
