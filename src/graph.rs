@@ -669,13 +669,7 @@ impl std::ops::Index<usize> for Adjacency {
 /// computed independently; with neighbours listed in ascending order (as
 /// [`CoMentionGraph`] lists them) the sums are added in the same order as pushing from each
 /// node in turn would, so the result does not depend on that choice.
-pub fn pagerank(
-    n: usize,
-    adj: &Adjacency,
-    damping: f64,
-    max_iter: usize,
-    tol: f64,
-) -> Vec<f64> {
+pub fn pagerank(n: usize, adj: &Adjacency, damping: f64, max_iter: usize, tol: f64) -> Vec<f64> {
     if n == 0 {
         return Vec::new();
     }

@@ -1,17 +1,17 @@
 //! Node-link JSON (D3, force-graph, networkx `node_link_graph(d, edges="links")`), with the
-//! notes themselves riding along. The wire structs below are the documented contract; bump
+//! notes themselves riding along. The README's field table is the contract; bump
 //! [`FORMAT_VERSION`] when a field changes meaning or goes away.
 //!
 //! Layout: compact, but one line per top-level key and per element of `nodes`, `links` and
 //! `notes`, so `grep` and `less` still work on a file of a million links (pretty printing
-//! was 2-3x the bytes, mostly indentation). The top level and the links, most of a large
-//! file, are written by hand; nodes and notes go through serde one element at a time.
+//! was 2-3x the bytes, mostly indentation). Links and notes, nearly all of a large file, are
+//! written by hand with keys in the documented order; the few nodes go through serde.
 
 use super::{date_bytes, round, write_uint, Exporter};
 use crate::graph::Selection;
 use crate::notes::Date;
 use crate::workspace::Workspace;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use std::io::{self, Write};
 
 /// Version of the JSON layout. 2: `links[].entries` are indices into `notes` (they were
@@ -49,57 +49,9 @@ struct NodeOut<'a> {
     y: f64,
 }
 
-#[derive(Serialize)]
-struct NoteOut<'a> {
-    id: NoteId<'a>,
-    file: &'a str,
-    line: usize,
-    date: Option<Date>,
-    title: &'a str,
-    tags: &'a [String],
-    urls: &'a [String],
-    entities: Vec<&'a str>,
-    mentions: Mentions<'a>,
-}
-
-#[derive(Serialize)]
-struct MentionOut<'a> {
-    entity: &'a str,
-    line: usize,
-    /// 1-based column in characters.
-    col: usize,
-    text: &'a str,
-    alias: &'a str,
-    rule: &'a str,
-    weak: bool,
-}
-
-// The lists below are serialized straight from the workspace, one item at a time: on a large
-// corpus the document is several times the size of the notes, and building it in memory
-// first (as Vecs of wire structs and id Strings) took over a gigabyte at 100 MB of notes.
-
-/// What the lazy parts of an element need: the workspace and the files' display paths.
-#[derive(Clone, Copy)]
-struct Ctx<'a> {
-    ws: &'a Workspace,
-    paths: &'a [String],
-}
-
-/// `path:line`, the id of a note, written without building a String.
-struct NoteId<'a> {
-    path: &'a str,
-    line: usize,
-}
-
-impl Serialize for NoteId<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&format_args!("{}:{}", self.path, self.line))
-    }
-}
-
-fn node_out(ctx: Ctx<'_>, i: usize) -> NodeOut<'_> {
-    let n = &ctx.ws.graph.nodes()[i];
-    let e = ctx.ws.dictionary.get(n.entity);
+fn node_out(ws: &Workspace, i: usize) -> NodeOut<'_> {
+    let n = &ws.graph.nodes()[i];
+    let e = ws.dictionary.get(n.entity);
     NodeOut {
         id: &e.id,
         label: &e.name,
@@ -115,57 +67,6 @@ fn node_out(ctx: Ctx<'_>, i: usize) -> NodeOut<'_> {
         community: n.community,
         x: n.x,
         y: n.y,
-    }
-}
-
-fn note_out(ctx: Ctx<'_>, k: usize) -> NoteOut<'_> {
-    let ws = ctx.ws;
-    let entry = &ws.entries[k];
-    NoteOut {
-        id: NoteId {
-            path: &ctx.paths[entry.file],
-            line: entry.line,
-        },
-        file: &ctx.paths[entry.file],
-        line: entry.line,
-        date: entry.date,
-        title: &entry.title,
-        tags: &entry.tags,
-        urls: &entry.urls,
-        entities: ws
-            .entry_entities(k)
-            .into_iter()
-            .map(|id| ws.dictionary.get(id).id.as_str())
-            .collect(),
-        mentions: Mentions { ctx, entry: k },
-    }
-}
-
-struct Mentions<'a> {
-    ctx: Ctx<'a>,
-    entry: usize,
-}
-
-impl Serialize for Mentions<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let ws = self.ctx.ws;
-        let file = ws.file_of(&ws.entries[self.entry]);
-        s.collect_seq(ws.mentions[self.entry].iter().map(|m| {
-            let e = ws.dictionary.get(m.entity);
-            MentionOut {
-                entity: &e.id,
-                line: m.line,
-                col: m.col,
-                text: &file.text[m.start..m.end],
-                alias: &e.aliases[m.alias].text,
-                rule: if m.weak {
-                    "weak-confirmed"
-                } else {
-                    m.rule.as_str()
-                },
-                weak: m.weak,
-            }
-        }))
     }
 }
 
@@ -205,12 +106,6 @@ fn write_date(out: &mut impl Write, d: Option<Date>) -> io::Result<()> {
 
 fn write_doc(ws: &Workspace, sel: &Selection, out: &mut impl Write) -> io::Result<()> {
     let (g, dict) = (&ws.graph, &ws.dictionary);
-    let paths: Vec<String> = ws
-        .files
-        .iter()
-        .map(|f| f.path.display().to_string())
-        .collect();
-    let ctx = Ctx { ws, paths: &paths };
     let info = GraphInfo {
         name: "notegraph",
         generator: format!("notegraph {}", env!("CARGO_PKG_VERSION")),
@@ -227,11 +122,12 @@ fn write_doc(ws: &Workspace, sel: &Selection, out: &mut impl Write) -> io::Resul
     out.write_all(b",\n\"nodes\":[")?;
     for (k, &i) in sel.nodes.iter().enumerate() {
         element(out, k)?;
-        serde_json::to_writer(&mut *out, &node_out(ctx, i))?;
+        serde_json::to_writer(&mut *out, &node_out(ws, i))?;
     }
     close(out, sel.nodes.len())?;
 
-    // Each node's id as a JSON string, escaped once rather than at every link.
+    // Every node's id as a JSON string, escaped once rather than at each of the links and
+    // mentions that name it.
     let ids: Vec<Vec<u8>> = g
         .nodes()
         .iter()
@@ -266,10 +162,77 @@ fn write_doc(ws: &Workspace, sel: &Selection, out: &mut impl Write) -> io::Resul
     }
     close(out, sel.edges.len())?;
 
+    // The notes by hand too (a serde struct per note and mention spent most of its time
+    // escaping the keys and ids): each file's path escaped once, free text escaped by serde.
+    let paths: Vec<Vec<u8>> = ws
+        .files
+        .iter()
+        .map(|f| serde_json::to_vec(&f.path.display().to_string()))
+        .collect::<Result<_, _>>()?;
+    let id_of = |entity| &ids[g.position(entity).expect("a mentioned entity is a node")];
     out.write_all(b",\n\"notes\":[")?;
-    for k in 0..ws.entries.len() {
+    for (k, entry) in ws.entries.iter().enumerate() {
         element(out, k)?;
-        serde_json::to_writer(&mut *out, &note_out(ctx, k))?;
+        let path = &paths[entry.file];
+        // `"path:line"`: the escaped path without its closing quote; `:` and digits need
+        // no escaping.
+        out.write_all(b"{\"id\":")?;
+        out.write_all(&path[..path.len() - 1])?;
+        out.write_all(b":")?;
+        write_uint(out, entry.line as u64)?;
+        out.write_all(b"\",\"file\":")?;
+        out.write_all(path)?;
+        out.write_all(b",\"line\":")?;
+        write_uint(out, entry.line as u64)?;
+        out.write_all(b",\"date\":")?;
+        write_date(out, entry.date)?;
+        out.write_all(b",\"title\":")?;
+        serde_json::to_writer(&mut *out, &entry.title)?;
+        out.write_all(b",\"tags\":")?;
+        serde_json::to_writer(&mut *out, &entry.tags)?;
+        out.write_all(b",\"urls\":")?;
+        serde_json::to_writer(&mut *out, &entry.urls)?;
+        out.write_all(b",\"entities\":[")?;
+        for (j, id) in ws.entry_entities(k).into_iter().enumerate() {
+            if j > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(id_of(id))?;
+        }
+        out.write_all(b"],\"mentions\":[")?;
+        let file = ws.file_of(entry);
+        for (j, m) in ws.mentions[k].iter().enumerate() {
+            let e = dict.get(m.entity);
+            out.write_all(if j == 0 {
+                b"{\"entity\":"
+            } else {
+                b",{\"entity\":"
+            })?;
+            out.write_all(id_of(m.entity))?;
+            out.write_all(b",\"line\":")?;
+            write_uint(out, m.line as u64)?;
+            // 1-based, in characters.
+            out.write_all(b",\"col\":")?;
+            write_uint(out, m.col as u64)?;
+            out.write_all(b",\"text\":")?;
+            serde_json::to_writer(&mut *out, &file.text[m.start..m.end])?;
+            out.write_all(b",\"alias\":")?;
+            serde_json::to_writer(&mut *out, &e.aliases[m.alias].text)?;
+            // Rule names are fixed ASCII words: nothing to escape.
+            let rule = if m.weak {
+                "weak-confirmed"
+            } else {
+                m.rule.as_str()
+            };
+            out.write_all(b",\"rule\":\"")?;
+            out.write_all(rule.as_bytes())?;
+            out.write_all(if m.weak {
+                b"\",\"weak\":true}"
+            } else {
+                b"\",\"weak\":false}"
+            })?;
+        }
+        out.write_all(b"]}")?;
     }
     close(out, ws.entries.len())?;
     out.write_all(b"\n}\n")
