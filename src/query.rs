@@ -409,7 +409,7 @@ pub fn related(ws: &Workspace, entity: EntityId, by: Measure, kinds: &[Kind]) ->
                 weight: edge.weight,
                 jaccard: edge.jaccard,
                 pmi: edge.pmi,
-                entries: edge.entries.iter().map(|&i| i as usize).collect(),
+                entries: g.edge_entries(e).iter().map(|&i| i as usize).collect(),
             }
         })
         .filter(|n| kinds.is_empty() || kinds.contains(&ws.dictionary.get(n.entity).kind))
@@ -480,9 +480,10 @@ pub fn path(ws: &Workspace, a: EntityId, b: EntityId) -> Result<Option<Vec<Hop>>
     let hops = nodes
         .windows(2)
         .map(|w| {
-            let edge = &g.edges()[g.edge_between(w[0], w[1]).expect("a path follows edges")];
-            let entry = edge
-                .entries
+            let k = g.edge_between(w[0], w[1]).expect("a path follows edges");
+            let edge = &g.edges()[k];
+            let entry = g
+                .edge_entries(k)
                 .iter()
                 .map(|&i| i as usize)
                 .min_by(|&x, &y| newest_first(ws, x, y))

@@ -1,7 +1,7 @@
 //! Graphviz DOT, written by hand: graphviz-rust prints attribute values unescaped
 //! (shared/FORMATS.md), so every id and label goes through [`quote`].
 
-use super::{kind_color, strip_controls, Exporter};
+use super::{kind_color, strip_controls, write_uint, Exporter};
 use crate::dictionary::Kind;
 use crate::graph::Selection;
 use crate::workspace::Workspace;
@@ -88,6 +88,16 @@ impl Exporter for Dot {
     }
 
     fn write(&self, ws: &Workspace, sel: &Selection, out: &mut dyn Write) -> io::Result<()> {
+        // A line per edge, hundreds of thousands on a large graph: buffer them here, where
+        // they are statically dispatched, rather than one `dyn` call each.
+        let mut buf = io::BufWriter::with_capacity(1 << 16, out);
+        write_dot(ws, sel, &mut buf)?;
+        buf.flush()
+    }
+}
+
+fn write_dot(ws: &Workspace, sel: &Selection, out: &mut impl Write) -> io::Result<()> {
+    {
         let g = &ws.graph;
         let dict = &ws.dictionary;
         let max_mentions = sel
@@ -143,16 +153,22 @@ impl Exporter for Dot {
                 )),
             )?;
         }
+        // Each id quoted once, not at each of its edges.
+        let mut ids: Vec<String> = vec![String::new(); g.nodes().len()];
+        for &i in &sel.nodes {
+            ids[i] = quote(&dict.get(g.nodes()[i].entity).id);
+        }
         for &i in &sel.edges {
             let e = &g.edges()[i];
-            let s = &dict.get(g.nodes()[e.source].entity).id;
-            let t = &dict.get(g.nodes()[e.target].entity).id;
+            out.write_all(b"  ")?;
+            out.write_all(ids[e.source].as_bytes())?;
+            out.write_all(b" -- ")?;
+            out.write_all(ids[e.target].as_bytes())?;
+            out.write_all(b" [weight=")?;
+            write_uint(out, e.weight.into())?;
             writeln!(
                 out,
-                "  {} -- {} [weight={}, penwidth={:.2}];",
-                quote(s),
-                quote(t),
-                e.weight,
+                ", penwidth={:.2}];",
                 0.6 + 5.4 * e.weight as f64 / max_weight
             )?;
         }

@@ -1,30 +1,25 @@
 //! Node-link JSON (D3, force-graph, networkx `node_link_graph(d, edges="links")`), with the
-//! notes themselves riding along. The wire structs below are the documented contract; bump
+//! notes themselves riding along. The README's field table is the contract; bump
 //! [`FORMAT_VERSION`] when a field changes meaning or goes away.
+//!
+//! Layout: compact, but one line per top-level key and per element of `nodes`, `links` and
+//! `notes`, so `grep` and `less` still work on a file of a million links (pretty printing
+//! was 2-3x the bytes, mostly indentation). Links and notes, nearly all of a large file, are
+//! written by hand with keys in the documented order; the few nodes go through serde.
 
-use super::{round, Exporter};
+use super::{date_bytes, round, write_uint, Exporter};
 use crate::graph::Selection;
 use crate::notes::Date;
 use crate::workspace::Workspace;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use std::io::{self, Write};
 
-/// Version of the JSON layout.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version of the JSON layout. 2: `links[].entries` are indices into `notes` (they were
+/// `path:line` strings, 46% of the file on a large corpus).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The JSON exporter.
 pub struct Json;
-
-#[derive(Serialize)]
-struct Doc<'a> {
-    format_version: u32,
-    directed: bool,
-    multigraph: bool,
-    graph: GraphInfo<'a>,
-    nodes: Nodes<'a>,
-    links: Links<'a>,
-    notes: Notes<'a>,
-}
 
 #[derive(Serialize)]
 struct GraphInfo<'a> {
@@ -54,185 +49,24 @@ struct NodeOut<'a> {
     y: f64,
 }
 
-#[derive(Serialize)]
-struct LinkOut<'a> {
-    source: &'a str,
-    target: &'a str,
-    weight: u32,
-    jaccard: f64,
-    pmi: f64,
-    first_seen: Option<Date>,
-    last_seen: Option<Date>,
-    entries: EntryIds<'a>,
-}
-
-#[derive(Serialize)]
-struct NoteOut<'a> {
-    id: &'a str,
-    file: &'a str,
-    line: usize,
-    date: Option<Date>,
-    title: &'a str,
-    tags: &'a [String],
-    urls: &'a [String],
-    entities: Vec<&'a str>,
-    mentions: Mentions<'a>,
-}
-
-#[derive(Serialize)]
-struct MentionOut<'a> {
-    entity: &'a str,
-    line: usize,
-    /// 1-based column in characters.
-    col: usize,
-    text: &'a str,
-    alias: &'a str,
-    rule: &'a str,
-    weak: bool,
-}
-
-// The lists below are serialized straight from the workspace, one item at a time: on a large
-// corpus the document is several times the size of the notes, and building it in memory
-// first (as Vecs of wire structs and id Strings) took over a gigabyte at 100 MB of notes.
-
-/// What every lazy list needs: the workspace, the selection, the files' display paths and
-/// the entries' ids, rendered once each: links cite entries millions of times on a large
-/// corpus, and formatting `path:line` for every citation was a second of the export.
-#[derive(Clone, Copy)]
-struct Ctx<'a> {
-    ws: &'a Workspace,
-    sel: &'a Selection,
-    paths: &'a [String],
-    ids: &'a [String],
-}
-
-impl<'a> Ctx<'a> {
-    fn id_of(&self, pos: usize) -> &'a str {
-        let g = &self.ws.graph;
-        self.ws.dictionary.get(g.nodes()[pos].entity).id.as_str()
-    }
-
-    /// `path:line`, the id of a note.
-    fn entry_id(&self, k: usize) -> &'a str {
-        &self.ids[k]
-    }
-}
-
-struct EntryIds<'a> {
-    ctx: Ctx<'a>,
-    list: &'a [u32],
-}
-
-impl Serialize for EntryIds<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.list.iter().map(|&k| self.ctx.entry_id(k as usize)))
-    }
-}
-
-struct Nodes<'a>(Ctx<'a>);
-
-impl Serialize for Nodes<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let Ctx { ws, sel, .. } = self.0;
-        let (g, dict) = (&ws.graph, &ws.dictionary);
-        s.collect_seq(sel.nodes.iter().map(|&i| {
-            let n = &g.nodes()[i];
-            let e = dict.get(n.entity);
-            NodeOut {
-                id: &e.id,
-                label: &e.name,
-                kind: e.kind.as_str(),
-                aliases: e.aliases.iter().map(|a| a.text.as_str()).collect(),
-                mentions: n.mentions,
-                notes: n.notes,
-                first_seen: n.first_seen(),
-                last_seen: n.last_seen(),
-                degree: n.degree,
-                weighted_degree: n.weighted_degree,
-                pagerank: round(n.pagerank, 8),
-                community: n.community,
-                x: n.x,
-                y: n.y,
-            }
-        }))
-    }
-}
-
-struct Links<'a>(Ctx<'a>);
-
-impl Serialize for Links<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let ctx = self.0;
-        s.collect_seq(ctx.sel.edges.iter().map(|&i| {
-            let e = &ctx.ws.graph.edges()[i];
-            LinkOut {
-                source: ctx.id_of(e.source),
-                target: ctx.id_of(e.target),
-                weight: e.weight,
-                jaccard: round(e.jaccard, 6),
-                pmi: round(e.pmi, 6),
-                first_seen: e.days.first().copied(),
-                last_seen: e.days.last().copied(),
-                entries: EntryIds {
-                    ctx,
-                    list: &e.entries,
-                },
-            }
-        }))
-    }
-}
-
-struct Notes<'a>(Ctx<'a>);
-
-impl Serialize for Notes<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let ctx = self.0;
-        let ws = ctx.ws;
-        s.collect_seq(ws.entries.iter().enumerate().map(|(k, entry)| {
-            NoteOut {
-                id: ctx.entry_id(k),
-                file: &ctx.paths[entry.file],
-                line: entry.line,
-                date: entry.date,
-                title: &entry.title,
-                tags: &entry.tags,
-                urls: &entry.urls,
-                entities: ws
-                    .entry_entities(k)
-                    .into_iter()
-                    .map(|id| ws.dictionary.get(id).id.as_str())
-                    .collect(),
-                mentions: Mentions { ctx, entry: k },
-            }
-        }))
-    }
-}
-
-struct Mentions<'a> {
-    ctx: Ctx<'a>,
-    entry: usize,
-}
-
-impl Serialize for Mentions<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let ws = self.ctx.ws;
-        let file = ws.file_of(&ws.entries[self.entry]);
-        s.collect_seq(ws.mentions[self.entry].iter().map(|m| {
-            let e = ws.dictionary.get(m.entity);
-            MentionOut {
-                entity: &e.id,
-                line: m.line,
-                col: m.col,
-                text: &file.text[m.start..m.end],
-                alias: &e.aliases[m.alias].text,
-                rule: if m.weak {
-                    "weak-confirmed"
-                } else {
-                    m.rule.as_str()
-                },
-                weak: m.weak,
-            }
-        }))
+fn node_out(ws: &Workspace, i: usize) -> NodeOut<'_> {
+    let n = &ws.graph.nodes()[i];
+    let e = ws.dictionary.get(n.entity);
+    NodeOut {
+        id: &e.id,
+        label: &e.name,
+        kind: e.kind.as_str(),
+        aliases: e.aliases.iter().map(|a| a.text.as_str()).collect(),
+        mentions: n.mentions,
+        notes: n.notes,
+        first_seen: n.first_seen(),
+        last_seen: n.last_seen(),
+        degree: n.degree,
+        weighted_degree: n.weighted_degree,
+        pagerank: round(n.pagerank, 8),
+        community: n.community,
+        x: n.x,
+        y: n.y,
     }
 }
 
@@ -242,42 +76,164 @@ impl Exporter for Json {
     }
 
     fn write(&self, ws: &Workspace, sel: &Selection, out: &mut dyn io::Write) -> io::Result<()> {
-        let paths: Vec<String> = ws
-            .files
-            .iter()
-            .map(|f| f.path.display().to_string())
-            .collect();
-        let ids: Vec<String> = ws
-            .entries
-            .iter()
-            .map(|e| format!("{}:{}", paths[e.file], e.line))
-            .collect();
-        let ctx = Ctx {
-            ws,
-            sel,
-            paths: &paths,
-            ids: &ids,
-        };
-        let doc = Doc {
-            format_version: FORMAT_VERSION,
-            directed: false,
-            multigraph: false,
-            graph: GraphInfo {
-                name: "notegraph",
-                generator: format!("notegraph {}", env!("CARGO_PKG_VERSION")),
-                entries: ws.entries.len(),
-                entities: sel.nodes.len(),
-                links: sel.edges.len(),
-                mentions: ws.mention_count(),
-            },
-            nodes: Nodes(ctx),
-            links: Links(ctx),
-            notes: Notes(ctx),
-        };
-        // serde_json makes many small writes; a local buffer keeps them off the `dyn` writer.
+        // Many small writes: a local buffer keeps them off the `dyn` writer.
         let mut buf = io::BufWriter::with_capacity(1 << 16, out);
-        serde_json::to_writer_pretty(&mut buf, &doc)?;
-        buf.write_all(b"\n")?;
+        write_doc(ws, sel, &mut buf)?;
         buf.flush()
     }
+}
+
+/// Opens element `k` of a top-level array: each on a line of its own.
+fn element(out: &mut impl Write, k: usize) -> io::Result<()> {
+    out.write_all(if k == 0 { b"\n" } else { b",\n" })
+}
+
+/// Closes a top-level array of `len` elements.
+fn close(out: &mut impl Write, len: usize) -> io::Result<()> {
+    out.write_all(if len == 0 { b"]" } else { b"\n]" })
+}
+
+fn write_date(out: &mut impl Write, d: Option<Date>) -> io::Result<()> {
+    match d {
+        Some(d) => {
+            out.write_all(b"\"")?;
+            out.write_all(&date_bytes(d))?;
+            out.write_all(b"\"")
+        }
+        None => out.write_all(b"null"),
+    }
+}
+
+fn write_doc(ws: &Workspace, sel: &Selection, out: &mut impl Write) -> io::Result<()> {
+    let (g, dict) = (&ws.graph, &ws.dictionary);
+    let info = GraphInfo {
+        name: "notegraph",
+        generator: format!("notegraph {}", env!("CARGO_PKG_VERSION")),
+        entries: ws.entries.len(),
+        entities: sel.nodes.len(),
+        links: sel.edges.len(),
+        mentions: ws.mention_count(),
+    };
+    out.write_all(b"{\n\"format_version\":")?;
+    write_uint(out, FORMAT_VERSION.into())?;
+    out.write_all(b",\n\"directed\":false,\n\"multigraph\":false,\n\"graph\":")?;
+    serde_json::to_writer(&mut *out, &info)?;
+
+    out.write_all(b",\n\"nodes\":[")?;
+    for (k, &i) in sel.nodes.iter().enumerate() {
+        element(out, k)?;
+        serde_json::to_writer(&mut *out, &node_out(ws, i))?;
+    }
+    close(out, sel.nodes.len())?;
+
+    // Every node's id as a JSON string, escaped once rather than at each of the links and
+    // mentions that name it.
+    let ids: Vec<Vec<u8>> = g
+        .nodes()
+        .iter()
+        .map(|n| serde_json::to_vec(&dict.get(n.entity).id))
+        .collect::<Result<_, _>>()?;
+    out.write_all(b",\n\"links\":[")?;
+    for (k, &i) in sel.edges.iter().enumerate() {
+        let e = &g.edges()[i];
+        element(out, k)?;
+        out.write_all(b"{\"source\":")?;
+        out.write_all(&ids[e.source])?;
+        out.write_all(b",\"target\":")?;
+        out.write_all(&ids[e.target])?;
+        out.write_all(b",\"weight\":")?;
+        write_uint(out, e.weight.into())?;
+        out.write_all(b",\"jaccard\":")?;
+        serde_json::to_writer(&mut *out, &round(e.jaccard, 6))?;
+        out.write_all(b",\"pmi\":")?;
+        serde_json::to_writer(&mut *out, &round(e.pmi, 6))?;
+        out.write_all(b",\"first_seen\":")?;
+        write_date(out, e.first_seen)?;
+        out.write_all(b",\"last_seen\":")?;
+        write_date(out, e.last_seen)?;
+        out.write_all(b",\"entries\":[")?;
+        for (j, &entry) in g.edge_entries(i).iter().enumerate() {
+            if j > 0 {
+                out.write_all(b",")?;
+            }
+            write_uint(out, entry.into())?;
+        }
+        out.write_all(b"]}")?;
+    }
+    close(out, sel.edges.len())?;
+
+    // The notes by hand too (a serde struct per note and mention spent most of its time
+    // escaping the keys and ids): each file's path escaped once, free text escaped by serde.
+    let paths: Vec<Vec<u8>> = ws
+        .files
+        .iter()
+        .map(|f| serde_json::to_vec(&f.path.display().to_string()))
+        .collect::<Result<_, _>>()?;
+    let id_of = |entity| &ids[g.position(entity).expect("a mentioned entity is a node")];
+    out.write_all(b",\n\"notes\":[")?;
+    for (k, entry) in ws.entries.iter().enumerate() {
+        element(out, k)?;
+        let path = &paths[entry.file];
+        // `"path:line"`: the escaped path without its closing quote; `:` and digits need
+        // no escaping.
+        out.write_all(b"{\"id\":")?;
+        out.write_all(&path[..path.len() - 1])?;
+        out.write_all(b":")?;
+        write_uint(out, entry.line as u64)?;
+        out.write_all(b"\",\"file\":")?;
+        out.write_all(path)?;
+        out.write_all(b",\"line\":")?;
+        write_uint(out, entry.line as u64)?;
+        out.write_all(b",\"date\":")?;
+        write_date(out, entry.date)?;
+        out.write_all(b",\"title\":")?;
+        serde_json::to_writer(&mut *out, &entry.title)?;
+        out.write_all(b",\"tags\":")?;
+        serde_json::to_writer(&mut *out, &entry.tags)?;
+        out.write_all(b",\"urls\":")?;
+        serde_json::to_writer(&mut *out, &entry.urls)?;
+        out.write_all(b",\"entities\":[")?;
+        for (j, id) in ws.entry_entities(k).into_iter().enumerate() {
+            if j > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(id_of(id))?;
+        }
+        out.write_all(b"],\"mentions\":[")?;
+        let file = ws.file_of(entry);
+        for (j, m) in ws.mentions[k].iter().enumerate() {
+            let e = dict.get(m.entity);
+            out.write_all(if j == 0 {
+                b"{\"entity\":"
+            } else {
+                b",{\"entity\":"
+            })?;
+            out.write_all(id_of(m.entity))?;
+            out.write_all(b",\"line\":")?;
+            write_uint(out, m.line as u64)?;
+            // 1-based, in characters.
+            out.write_all(b",\"col\":")?;
+            write_uint(out, m.col as u64)?;
+            out.write_all(b",\"text\":")?;
+            serde_json::to_writer(&mut *out, &file.text[m.start..m.end])?;
+            out.write_all(b",\"alias\":")?;
+            serde_json::to_writer(&mut *out, &e.aliases[m.alias].text)?;
+            // Rule names are fixed ASCII words: nothing to escape.
+            let rule = if m.weak {
+                "weak-confirmed"
+            } else {
+                m.rule.as_str()
+            };
+            out.write_all(b",\"rule\":\"")?;
+            out.write_all(rule.as_bytes())?;
+            out.write_all(if m.weak {
+                b"\",\"weak\":true}"
+            } else {
+                b"\",\"weak\":false}"
+            })?;
+        }
+        out.write_all(b"]}")?;
+    }
+    close(out, ws.entries.len())?;
+    out.write_all(b"\n}\n")
 }

@@ -57,6 +57,33 @@ pub fn strip_controls(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `YYYY-MM-DD`, without the formatting machinery: a large export writes millions of dates.
+pub fn date_bytes(d: Date) -> [u8; 10] {
+    let mut b = *b"0000-00-00";
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    for (i, p) in [1000, 100, 10, 1].into_iter().enumerate() {
+        b[i] = b'0' + (y / p % 10) as u8;
+    }
+    (b[5], b[6]) = (b'0' + (m / 10) as u8, b'0' + (m % 10) as u8);
+    (b[8], b[9]) = (b'0' + (day / 10) as u8, b'0' + (day % 10) as u8);
+    b
+}
+
+/// Writes an unsigned integer in decimal, without the formatting machinery.
+pub fn write_uint(out: &mut impl io::Write, mut n: u64) -> io::Result<()> {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.write_all(&buf[at..])
+}
+
 /// Rounds for output, so tiny floating-point noise never shows in a file.
 pub fn round(x: f64, digits: i32) -> f64 {
     let p = 10f64.powi(digits);
@@ -71,6 +98,19 @@ pub fn round(x: f64, digits: i32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_and_integers_print_as_display_does() {
+        for s in ["2024-01-30", "1999-12-09", "1000-10-01"] {
+            let d = s.parse::<Date>().unwrap();
+            assert_eq!(&date_bytes(d), d.to_string().as_bytes());
+        }
+        for n in [0, 7, 10, 12345, u64::MAX] {
+            let mut buf = Vec::new();
+            write_uint(&mut buf, n).unwrap();
+            assert_eq!(buf, n.to_string().as_bytes());
+        }
+    }
 
     #[test]
     fn consecutive_days_merge_across_month_ends() {

@@ -162,6 +162,61 @@ fn build_writes_the_three_exports_and_an_svg() {
     assert!(svg.contains("<svg") && svg.contains("马斯克"), "{svg}");
 }
 
+#[test]
+fn json_links_cite_notes_by_index_one_element_a_line() {
+    let dir = build_fixture("json-lines", &["--no-image"]);
+    let text = read(&dir.join("graph.json"));
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc["format_version"], 2);
+    let notes = doc["notes"].as_array().unwrap();
+    let links = doc["links"].as_array().unwrap();
+    for l in links {
+        let cited: Vec<usize> = l["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_u64().unwrap() as usize)
+            .collect();
+        assert_eq!(cited.len() as u64, l["weight"].as_u64().unwrap(), "{l}");
+        assert!(cited.windows(2).all(|w| w[0] < w[1]), "ascending: {l}");
+        let mut dates = Vec::new();
+        for &k in &cited {
+            let ents = &notes[k]["entities"];
+            for end in ["source", "target"] {
+                assert!(
+                    ents.as_array().unwrap().contains(&l[end]),
+                    "note {k} does not mention {}",
+                    l[end]
+                );
+            }
+            dates.extend(notes[k]["date"].as_str());
+        }
+        dates.sort_unstable();
+        assert_eq!(l["first_seen"].as_str(), dates.first().copied(), "{l}");
+        assert_eq!(l["last_seen"].as_str(), dates.last().copied(), "{l}");
+    }
+    let musk_openai = links
+        .iter()
+        .find(|l| l["source"] == "musk" && l["target"] == "openai")
+        .unwrap();
+    assert_eq!(musk_openai["entries"], serde_json::json!([0, 1, 4]));
+    assert_eq!(notes[4]["id"], "notes/journal.md:14");
+
+    // One line per top-level key and per element of nodes, links and notes, each a JSON
+    // value of its own.
+    let lines: Vec<&str> = text.lines().collect();
+    let (n, m) = (doc["nodes"].as_array().unwrap().len(), notes.len());
+    assert_eq!(lines.len(), 12 + n + links.len() + m, "{text}");
+    assert_eq!((lines[0], lines[lines.len() - 1]), ("{", "}"));
+    assert_eq!(lines[1], r#""format_version":2,"#);
+    let start = lines.iter().position(|l| *l == r#""links":["#).unwrap();
+    for (line, link) in lines[start + 1..].iter().zip(links) {
+        let v: Value = serde_json::from_str(line.trim_end_matches(',')).unwrap();
+        assert_eq!(&v, link);
+    }
+    assert!(!text.contains("\n  "), "no indentation");
+}
+
 // ---------------------------------------------------------------------------------------
 // Structure: what the schema does not check
 // ---------------------------------------------------------------------------------------
@@ -222,9 +277,10 @@ fn gexf_has_unique_ascii_ids_no_dangling_edges_and_only_declared_attributes() {
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')));
     assert_eq!(ids, node_ids(&doc));
 
-    let edge =
-        Regex::new(r#"<edge id="([^"]*)" source="([^"]*)" target="([^"]*)" weight="([^"]*)">"#)
-            .unwrap();
+    let edge = Regex::new(
+        r#"<edge id="([^"]*)" source="([^"]*)" target="([^"]*)" weight="([^"]*)"[^>]*>"#,
+    )
+    .unwrap();
     let mut edge_ids = BTreeSet::new();
     let mut pairs = BTreeSet::new();
     for c in edge.captures_iter(&gexf) {
@@ -283,6 +339,22 @@ fn gexf_spells_merge_consecutive_days_across_a_month_end() {
     );
     // Mentioned only in the undated entry: no spells, so Gephi shows it at every time.
     assert_eq!(spells_of("bell-corp"), Vec::<String>::new());
+    // An edge is one interval, from its first to its last co-mention (01-30, 01-31 and
+    // 03-10 for 马斯克 and OpenAI), with no spells; an undated-only edge has no bounds.
+    let edge_of = |s: &str, t: &str| -> &str {
+        let at = gexf.find(&format!(r#"source="{s}" target="{t}""#)).unwrap();
+        let line = &gexf[gexf[..at].rfind('\n').unwrap() + 1..];
+        &line[..line.find('\n').unwrap()]
+    };
+    let musk_openai = edge_of("musk", "openai");
+    assert!(
+        musk_openai.contains(r#"weight="3" start="2024-01-30" end="2024-03-10">"#),
+        "{musk_openai}"
+    );
+    let att_bell = edge_of("att", "bell-corp");
+    assert!(att_bell.contains(r#"weight="1">"#), "{att_bell}");
+    assert!(!att_bell.contains("start="), "{att_bell}");
+    assert!(!gexf[gexf.find("<edges>").unwrap()..].contains("<spell"));
     assert!(
         gexf.contains(r#"<graph defaultedgetype="undirected" mode="dynamic" timeformat="date">"#)
     );
