@@ -196,23 +196,18 @@ pub fn line_ranges(text: &str) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\n' => {
-                out.push((start, i));
-                start = i + 1;
-            }
-            b'\r' => {
-                out.push((start, i));
-                if b.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-                start = i + 1;
-            }
-            _ => {}
+    // Jumping between terminators with memchr2 rather than testing every byte: this loop was
+    // a fifth of the parser's time.
+    for i in memchr::memchr2_iter(b'\n', b'\r', b) {
+        if i < start {
+            continue; // the `\n` of a `\r\n` already taken
         }
-        i += 1;
+        out.push((start, i));
+        start = if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+            i + 2
+        } else {
+            i + 1
+        };
     }
     if start < b.len() {
         out.push((start, b.len()));
@@ -420,6 +415,35 @@ pub(crate) mod reference {
         out
     }
 
+    /// Byte by byte.
+    pub fn line_ranges(text: &str) -> Vec<(usize, usize)> {
+        let b = text.as_bytes();
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'\n' => {
+                    out.push((start, i));
+                    start = i + 1;
+                }
+                b'\r' => {
+                    out.push((start, i));
+                    if b.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    start = i + 1;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        if start < b.len() {
+            out.push((start, b.len()));
+        }
+        out
+    }
+
     /// The folded text and a dense map: `map[i]` is the original offset of folded byte `i`
     /// (the start of its char, for a char folding touched), plus one entry for the end.
     pub fn fold_with_map(s: &str) -> (String, Vec<u32>) {
@@ -529,7 +553,18 @@ mod tests {
         prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
     }
 
+    fn lines() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop::sample::select(vec!["\n", "\r", "\r\n", "\n\r", "a", "中", ""]);
+        prop::collection::vec(piece, 0..20).prop_map(|v| v.concat())
+    }
+
     proptest::proptest! {
+        #[test]
+        fn line_ranges_match_the_byte_by_byte_reference(s in lines()) {
+            proptest::prop_assert_eq!(line_ranges(&s), reference::line_ranges(&s));
+        }
+
         #[test]
         fn url_spans_match_the_char_by_char_reference(s in messy()) {
             proptest::prop_assert_eq!(url_spans(&s), reference::url_spans(&s));
