@@ -1,14 +1,15 @@
 //! Reading `dictionaries/`: TOML (curated) and JSON (generated) files into one validated
 //! [`Dictionary`]. Every problem is collected with its file:line so one run shows them all.
 
-use super::{Alias, Dictionary, Entity, EntityId, Kind};
+use super::{Alias, Claim, Dictionary, Entity, EntityId, Kind};
 use crate::error::{Error, Location, Result};
 use crate::fsutil;
 use crate::text;
 use rayon::prelude::*;
 use serde::Deserialize;
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
@@ -65,17 +66,92 @@ struct JsonEntity {
 /// A value with the place it came from.
 type Placed = (String, Location);
 
+/// A kind as written (parsed, or the message saying why it is not a kind) and its place.
+type KindAt = (std::result::Result<Kind, String>, Location);
+
+/// A name, alias or guard as written, with what the checks need worked out while the files
+/// still parse in parallel: folding every alias was most of the serial part of loading.
+struct Written {
+    text: String,
+    at: Location,
+    /// The claim key (see [`super::claim_key`]).
+    key: String,
+    /// The only character of the folded text, when it has exactly one.
+    lone: Option<char>,
+}
+
+impl Written {
+    fn new(text: String, at: Location) -> Self {
+        let folded = text::fold_alias(&text);
+        let mut chars = folded.chars();
+        let lone = match (chars.next(), chars.next()) {
+            (Some(c), None) => Some(c),
+            _ => None,
+        };
+        Written {
+            key: super::claim_key(folded),
+            text,
+            at,
+            lone,
+        }
+    }
+}
+
 /// One entity as written, before ids are resolved.
 struct Draft {
-    name: Placed,
+    /// The name, trimmed.
+    name: Written,
     id: Option<Placed>,
-    kind: Option<Placed>,
+    /// The name's slug, the id when none is written.
+    slug: String,
+    /// `None`: the file's kind.
+    kind: Option<KindAt>,
     case: Option<Placed>,
-    aliases: Vec<Placed>,
-    exact: Vec<Placed>,
-    weak: Vec<Placed>,
+    aliases: Vec<Written>,
+    exact: Vec<Written>,
+    weak: Vec<Written>,
     context: Vec<Placed>,
-    guards: Vec<Placed>,
+    guards: Vec<Written>,
+}
+
+impl Draft {
+    fn new(name: Placed, id: Option<Placed>, kind: Option<KindAt>) -> Self {
+        let (name, at) = name;
+        let name = match name.trim() {
+            t if t.len() == name.len() => name,
+            t => t.to_string(),
+        };
+        Draft {
+            slug: if id.is_none() {
+                text::slug(&name)
+            } else {
+                String::new()
+            },
+            name: Written::new(name, at),
+            id,
+            kind,
+            case: None,
+            aliases: Vec::new(),
+            exact: Vec::new(),
+            weak: Vec::new(),
+            context: Vec::new(),
+            guards: Vec::new(),
+        }
+    }
+}
+
+/// One file's entities and the kind they default to.
+struct Parsed {
+    kind: Option<KindAt>,
+    drafts: Vec<Draft>,
+}
+
+/// An entity that passed its own checks, with what the checks across entities need.
+struct Resolved {
+    entity: Entity,
+    context: Vec<Placed>,
+    /// The claim key of each alias.
+    keys: Vec<String>,
 }
 
 /// Turns byte offsets into 1-based line and column (in chars).
@@ -127,7 +203,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Dictionary> {
     }
     // The files parse in parallel (TOML parsing is most of loading the bundled dictionaries);
     // results are merged in path order, so ids, problems and their order do not change.
-    let parsed: Vec<Result<Result<Vec<Draft>>>> = files
+    let parsed: Vec<Result<Result<Parsed>>> = files
         .par_iter()
         .map(|file| {
             let bytes = std::fs::read(file).map_err(|e| Error::input(file, e))?;
@@ -149,15 +225,15 @@ pub fn load(paths: &[PathBuf]) -> Result<Dictionary> {
             })
         })
         .collect();
-    let mut drafts = Vec::new();
+    let mut ok = Vec::new();
     let mut problems = Vec::new();
     for p in parsed {
         match p? {
-            Ok(mut d) => drafts.append(&mut d),
+            Ok(f) => ok.push(f),
             Err(e) => problems.push(e),
         }
     }
-    let dict = resolve(drafts, &mut problems);
+    let dict = resolve(ok, &mut problems);
     match problems.len() {
         0 => Ok(dict),
         1 => Err(problems.remove(0)),
@@ -171,13 +247,13 @@ pub fn from_str(path: &Path, text: &str) -> Result<Dictionary> {
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let drafts = if is_json {
+    let parsed = if is_json {
         parse_json(path, text)?
     } else {
         parse_toml(path, text)?
     };
     let mut problems = Vec::new();
-    let dict = resolve(drafts, &mut problems);
+    let dict = resolve(vec![parsed], &mut problems);
     match problems.len() {
         0 => Ok(dict),
         1 => Err(problems.remove(0)),
@@ -185,7 +261,7 @@ pub fn from_str(path: &Path, text: &str) -> Result<Dictionary> {
     }
 }
 
-fn parse_toml(path: &Path, text: &str) -> Result<Vec<Draft>> {
+fn parse_toml(path: &Path, text: &str) -> Result<Parsed> {
     let index = LineIndex::new(text);
     let file: TomlFile = toml::from_str(text).map_err(|e| {
         let loc = e
@@ -203,28 +279,37 @@ fn parse_toml(path: &Path, text: &str) -> Result<Vec<Draft>> {
         let loc = index.location(path, s.span().start);
         (s.into_inner(), loc)
     };
-    let default_kind = file.kind.map(place);
-    Ok(file
-        .entity
-        .into_iter()
-        .map(|e| {
-            let all = |v: Vec<Spanned<String>>| v.into_iter().map(place).collect();
-            Draft {
-                name: place(e.name),
-                id: e.id.map(place),
-                kind: e.kind.map(place).or_else(|| default_kind.clone()),
+    let kind = |s: Spanned<String>| -> KindAt {
+        let (k, loc) = place(s);
+        (k.parse(), loc)
+    };
+    let written = |v: Vec<Spanned<String>>| -> Vec<Written> {
+        v.into_iter()
+            .map(|s| {
+                let (text, at) = place(s);
+                Written::new(text, at)
+            })
+            .collect()
+    };
+    Ok(Parsed {
+        kind: file.kind.map(kind),
+        drafts: file
+            .entity
+            .into_iter()
+            .map(|e| Draft {
                 case: e.case.map(place),
-                aliases: all(e.aliases),
-                exact: all(e.exact),
-                weak: all(e.weak),
-                context: all(e.context),
-                guards: all(e.guards),
-            }
-        })
-        .collect())
+                aliases: written(e.aliases),
+                exact: written(e.exact),
+                weak: written(e.weak),
+                context: e.context.into_iter().map(place).collect(),
+                guards: written(e.guards),
+                ..Draft::new(place(e.name), e.id.map(place), e.kind.map(kind))
+            })
+            .collect(),
+    })
 }
 
-fn parse_json(path: &Path, text: &str) -> Result<Vec<Draft>> {
+fn parse_json(path: &Path, text: &str) -> Result<Parsed> {
     let entities: Vec<JsonEntity> = serde_json::from_str(text).map_err(|e| {
         Error::dictionary(
             Location::new(path, e.line()).with_col(e.column()),
@@ -236,7 +321,7 @@ fn parse_json(path: &Path, text: &str) -> Result<Vec<Draft>> {
     // first appears after the previous one, which is where a reader would look.
     let index = LineIndex::new(text);
     let mut from = 0;
-    Ok(entities
+    let drafts = entities
         .into_iter()
         .map(|e| {
             let quoted = serde_json::to_string(&e.name).unwrap_or_default();
@@ -244,20 +329,27 @@ fn parse_json(path: &Path, text: &str) -> Result<Vec<Draft>> {
             from = at;
             let loc = index.location(path, at);
             let placed = |s: String| (s, loc.clone());
-            let all = |v: Vec<String>| v.into_iter().map(placed).collect();
+            let written = |v: Vec<String>| -> Vec<Written> {
+                v.into_iter()
+                    .map(|s| Written::new(s, loc.clone()))
+                    .collect()
+            };
             Draft {
-                name: placed(e.name),
-                id: e.id.map(placed),
-                kind: Some(placed(e.kind)),
                 case: e.case.map(placed),
-                aliases: all(e.aliases),
-                exact: all(e.exact),
-                weak: all(e.weak),
-                context: all(e.context),
-                guards: all(e.guards),
+                aliases: written(e.aliases),
+                exact: written(e.exact),
+                weak: written(e.weak),
+                context: e.context.into_iter().map(placed).collect(),
+                guards: written(e.guards),
+                ..Draft::new(
+                    placed(e.name),
+                    e.id.map(placed),
+                    Some((e.kind.parse(), loc.clone())),
+                )
             }
         })
-        .collect())
+        .collect();
+    Ok(Parsed { kind: None, drafts })
 }
 
 fn strip_position(msg: &str) -> String {
@@ -267,11 +359,10 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
-fn check_alias(text: &str, loc: &Location, weak: bool, problems: &mut Vec<Error>) -> bool {
-    let folded = text::fold_alias(text);
-    if folded.is_empty() {
+fn check_alias(w: &Written, weak: bool, problems: &mut Vec<Error>) -> bool {
+    if w.key.is_empty() {
         problems.push(Error::dictionary(
-            loc.clone(),
+            w.at.clone(),
             "empty alias",
             "remove it or write the name",
         ));
@@ -279,12 +370,14 @@ fn check_alias(text: &str, loc: &Location, weak: bool, problems: &mut Vec<Error>
     }
     // One ideograph can be a word (熵, entropy); one Latin letter or digit names nothing
     // reliably unless the entry confirms it (a weak alias, like X for Twitter).
-    let mut chars = folded.chars();
-    if let (Some(c), None) = (chars.next(), chars.next()) {
+    if let Some(c) = w.lone {
         if !text::is_cjk(c) && !weak {
             problems.push(Error::dictionary(
-                loc.clone(),
-                format!("alias {text:?} has one character and would match almost anywhere"),
+                w.at.clone(),
+                format!(
+                    "alias {:?} has one character and would match almost anywhere",
+                    w.text
+                ),
                 "use a longer form of the name, or list it under weak with a context",
             ));
             return false;
@@ -294,172 +387,226 @@ fn check_alias(text: &str, loc: &Location, weak: bool, problems: &mut Vec<Error>
 }
 
 /// Validates drafts and turns them into a dictionary sorted by id.
-fn resolve(drafts: Vec<Draft>, problems: &mut Vec<Error>) -> Dictionary {
-    let mut entities: Vec<(Entity, Vec<Placed>)> = Vec::new();
-    let mut ids: BTreeMap<String, Location> = BTreeMap::new();
-    for d in drafts {
-        let (name, name_loc) = d.name;
-        let name = name.trim().to_string();
-        if name.is_empty() {
-            problems.push(Error::dictionary(
-                name_loc,
-                "entity with an empty name",
-                "give every entity a name",
-            ));
-            continue;
-        }
-        let kind = match &d.kind {
-            None => {
-                problems.push(Error::dictionary(
-                    name_loc.clone(),
-                    format!("entity {name:?} has no kind"),
-                    "set kind = \"person\" (or company, model, concept) at the top of the file or on the entity",
-                ));
-                continue;
-            }
-            Some((k, loc)) => match k.parse::<Kind>() {
-                Ok(k) => k,
-                Err(msg) => {
-                    problems.push(Error::dictionary(
-                        loc.clone(),
-                        msg,
-                        "use person, company, model or concept",
-                    ));
-                    continue;
-                }
-            },
-        };
-        let id = match &d.id {
-            Some((id, loc)) => {
-                let valid = !id.is_empty()
-                    && id
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-                if !valid {
-                    problems.push(Error::dictionary(
-                        loc.clone(),
-                        format!("id {id:?} is not a slug"),
-                        "ids use lowercase ascii letters, digits and '-'",
-                    ));
-                    continue;
-                }
-                id.clone()
-            }
-            None => {
-                let s = text::slug(&name);
-                if s.is_empty() {
-                    problems.push(Error::dictionary(
-                        name_loc.clone(),
-                        format!("the name {name:?} gives no ascii id"),
-                        "add id = \"...\" with lowercase ascii letters, digits and '-'",
-                    ));
-                    continue;
-                }
-                s
-            }
-        };
-        if let Some(first) = ids.get(&id) {
-            problems.push(Error::dictionary(
-                name_loc.clone(),
-                format!("duplicate id {id:?}, first defined at {first}"),
-                "give one of them a distinct id = \"...\"",
-            ));
-            continue;
-        }
-        ids.insert(id.clone(), name_loc.clone());
-        let all_exact = match &d.case {
-            None => false,
-            Some((c, _)) if c == "exact" => true,
-            Some((c, _)) if c == "ignore" => false,
-            Some((c, loc)) => {
-                problems.push(Error::dictionary(
-                    loc.clone(),
-                    format!("unknown case rule {c:?}"),
-                    "use case = \"exact\" or leave it out",
-                ));
-                false
-            }
-        };
-        let mut aliases = Vec::new();
-        // A set beside the list: scanning the list made an entity with 100k aliases quadratic.
-        let mut distinct = HashSet::new();
-        let mut push = |text: String, loc: Location, exact: bool, weak: bool| {
-            if check_alias(&text, &loc, weak, problems)
-                && distinct.insert((text.clone(), exact, weak))
-            {
-                aliases.push(Alias {
-                    text,
-                    exact,
-                    weak,
-                    location: loc,
-                });
-            }
-        };
-        push(name.clone(), name_loc.clone(), all_exact, false);
-        for (a, loc) in d.aliases {
-            push(a, loc, all_exact, false);
-        }
-        for (a, loc) in d.exact {
-            push(a, loc, true, false);
-        }
-        for (a, loc) in d.weak {
-            push(a, loc, true, true);
-        }
-        let mut guards = Vec::new();
-        for (g, loc) in d.guards {
-            if check_alias(&g, &loc, false, problems) {
-                guards.push(g);
+fn resolve(files: Vec<Parsed>, problems: &mut Vec<Error>) -> Dictionary {
+    let mut entities: Vec<Resolved> = Vec::new();
+    // Id -> index in `entities`; its values in key order are the entities sorted by id.
+    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
+    for file in files {
+        for d in file.drafts {
+            if let Some(r) = resolve_one(d, file.kind.as_ref(), &mut ids, &entities, problems) {
+                ids.insert(r.entity.id.clone(), entities.len());
+                entities.push(r);
             }
         }
-        entities.push((
-            Entity {
-                id,
-                name,
-                kind,
-                aliases,
-                context: Vec::new(),
-                guards,
-                location: name_loc,
-            },
-            d.context,
-        ));
     }
-    entities.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    let index: BTreeMap<String, EntityId> = entities
-        .iter()
-        .enumerate()
-        .map(|(i, (e, _))| (e.id.clone(), EntityId(i as u32)))
+    // Moving whole entities around in a sort cost more than placing each once.
+    let mut slots: Vec<Option<Resolved>> = entities.into_iter().map(Some).collect();
+    let mut entities: Vec<Resolved> = ids
+        .into_values()
+        .map(|i| slots[i].take().expect("each id names one entity"))
         .collect();
-    for (e, context) in &mut entities {
-        for (c, loc) in context.iter() {
-            match index.get(c.as_str()) {
-                Some(&id) => e.context.push(id),
-                None => problems.push(Error::dictionary(
-                    loc.clone(),
-                    format!("context id {c:?} of {:?} is not a known entity id", e.name),
+    for i in 0..entities.len() {
+        let context = std::mem::take(&mut entities[i].context);
+        for (c, loc) in context {
+            match entities.binary_search_by(|r| r.entity.id.as_str().cmp(&c)) {
+                Ok(id) => entities[i].entity.context.push(EntityId(id as u32)),
+                Err(_) => problems.push(Error::dictionary(
+                    loc,
+                    format!(
+                        "context id {c:?} of {:?} is not a known entity id",
+                        entities[i].entity.name
+                    ),
                     "use the id (slug) of an entity defined in the dictionaries",
                 )),
             }
         }
     }
-    check_claims(&entities, problems);
-    Dictionary::from_sorted(entities.into_iter().map(|(e, _)| e).collect())
+    let claims = check_claims(&mut entities, problems);
+    Dictionary::from_parts(entities.into_iter().map(|r| r.entity).collect(), claims)
+}
+
+/// Checks one entity on its own (and its id against the ids before it); `None` when it is
+/// left out, with the reason in `problems`.
+fn resolve_one(
+    d: Draft,
+    file_kind: Option<&KindAt>,
+    ids: &mut BTreeMap<String, usize>,
+    entities: &[Resolved],
+    problems: &mut Vec<Error>,
+) -> Option<Resolved> {
+    let name = d.name;
+    if name.text.is_empty() {
+        problems.push(Error::dictionary(
+            name.at,
+            "entity with an empty name",
+            "give every entity a name",
+        ));
+        return None;
+    }
+    let kind = match d.kind.as_ref().or(file_kind) {
+        None => {
+            problems.push(Error::dictionary(
+                name.at,
+                format!("entity {:?} has no kind", name.text),
+                "set kind = \"person\" (or company, model, concept) at the top of the file or on the entity",
+            ));
+            return None;
+        }
+        Some((Ok(k), _)) => *k,
+        Some((Err(msg), loc)) => {
+            problems.push(Error::dictionary(
+                loc.clone(),
+                msg.clone(),
+                "use person, company, model or concept",
+            ));
+            return None;
+        }
+    };
+    let id = match d.id {
+        Some((id, loc)) => {
+            let valid = !id.is_empty()
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !valid {
+                problems.push(Error::dictionary(
+                    loc,
+                    format!("id {id:?} is not a slug"),
+                    "ids use lowercase ascii letters, digits and '-'",
+                ));
+                return None;
+            }
+            id
+        }
+        None if d.slug.is_empty() => {
+            problems.push(Error::dictionary(
+                name.at,
+                format!("the name {:?} gives no ascii id", name.text),
+                "add id = \"...\" with lowercase ascii letters, digits and '-'",
+            ));
+            return None;
+        }
+        None => d.slug,
+    };
+    if let Some(&first) = ids.get(&id) {
+        problems.push(Error::dictionary(
+            name.at,
+            format!(
+                "duplicate id {id:?}, first defined at {}",
+                entities[first].entity.location
+            ),
+            "give one of them a distinct id = \"...\"",
+        ));
+        return None;
+    }
+    let all_exact = match &d.case {
+        None => false,
+        Some((c, _)) if c == "exact" => true,
+        Some((c, _)) if c == "ignore" => false,
+        Some((c, loc)) => {
+            problems.push(Error::dictionary(
+                loc.clone(),
+                format!("unknown case rule {c:?}"),
+                "use case = \"exact\" or leave it out",
+            ));
+            false
+        }
+    };
+    let entity_name = name.text.clone();
+    let location = name.at.clone();
+    let mut spellings = Vec::with_capacity(1 + d.aliases.len() + d.exact.len() + d.weak.len());
+    spellings.push((name, all_exact, false));
+    spellings.extend(d.aliases.into_iter().map(|w| (w, all_exact, false)));
+    spellings.extend(d.exact.into_iter().map(|w| (w, true, false)));
+    spellings.extend(d.weak.into_iter().map(|w| (w, true, true)));
+    // A set, not a scan of the list: scanning made an entity with 100k aliases quadratic.
+    let keep: Vec<bool> = {
+        let mut distinct = HashSet::with_capacity(spellings.len());
+        spellings
+            .iter()
+            .map(|(w, exact, weak)| {
+                check_alias(w, *weak, problems) && distinct.insert((w.text.as_str(), *exact, *weak))
+            })
+            .collect()
+    };
+    let mut aliases = Vec::with_capacity(spellings.len());
+    let mut keys = Vec::with_capacity(spellings.len());
+    for ((w, exact, weak), keep) in spellings.into_iter().zip(keep) {
+        if keep {
+            keys.push(w.key);
+            aliases.push(Alias {
+                text: w.text,
+                exact,
+                weak,
+                location: w.at,
+            });
+        }
+    }
+    let mut guards = Vec::new();
+    for g in d.guards {
+        if check_alias(&g, false, problems) {
+            guards.push(g.text);
+        }
+    }
+    Some(Resolved {
+        entity: Entity {
+            id,
+            name: entity_name,
+            kind,
+            aliases,
+            context: Vec::new(),
+            guards,
+            location,
+        },
+        context: d.context,
+        keys,
+    })
 }
 
 /// An alias may belong to one entity only. Two case-sensitive aliases that differ in case
 /// (`Figure` vs `figure`) do not collide; anything else that folds to the same lowercase text
-/// does.
-fn check_claims(entities: &[(Entity, Vec<Placed>)], problems: &mut Vec<Error>) {
-    let mut seen: BTreeMap<String, Vec<(usize, &Alias)>> = BTreeMap::new();
-    for (i, (e, _)) in entities.iter().enumerate() {
-        for a in &e.aliases {
-            seen.entry(text::fold_alias(&a.text).to_lowercase())
-                .or_default()
-                .push((i, a));
+/// does. Returns who claims each key, the index [`Dictionary::resolve`] looks names up in.
+fn check_claims(entities: &mut [Resolved], problems: &mut Vec<Error>) -> HashMap<String, Claim> {
+    let total = entities.iter().map(|r| r.keys.len()).sum();
+    let mut claims: HashMap<String, Claim> = HashMap::with_capacity(total);
+    // Claims of a key someone claimed before: rare, so set aside and grouped afterwards.
+    let mut later: Vec<(String, usize, usize)> = Vec::new();
+    for (i, r) in entities.iter_mut().enumerate() {
+        let id = EntityId(i as u32);
+        for (k, key) in std::mem::take(&mut r.keys).into_iter().enumerate() {
+            match claims.entry(key) {
+                Entry::Vacant(v) => {
+                    v.insert(Claim {
+                        first: id,
+                        alias: k as u32,
+                        named: (k == 0).then_some(id),
+                    });
+                }
+                Entry::Occupied(mut o) => {
+                    let c = o.get_mut();
+                    if k == 0 && c.named.is_none() {
+                        c.named = Some(id);
+                    }
+                    later.push((o.key().clone(), i, k));
+                }
+            }
         }
     }
+    // Every claim of each contested key, in entity order, keys in order: the order the
+    // problems were always reported in.
+    let alias = |i: usize, k: usize| &entities[i].entity.aliases[k];
+    let mut contested: BTreeMap<&str, Vec<(usize, &Alias)>> = BTreeMap::new();
+    for (key, i, k) in &later {
+        contested
+            .entry(key.as_str())
+            .or_insert_with(|| {
+                let c = claims[key.as_str()];
+                vec![(c.first.index(), alias(c.first.index(), c.alias as usize))]
+            })
+            .push((*i, alias(*i, *k)));
+    }
     let mut reported = Vec::new();
-    for claims in seen.values() {
+    for claims in contested.values() {
         for (x, &(i, a)) in claims.iter().enumerate() {
             for &(j, b) in &claims[x + 1..] {
                 if i == j {
@@ -486,11 +633,12 @@ fn check_claims(entities: &[(Entity, Vec<Placed>)], problems: &mut Vec<Error>) {
             loc,
             format!(
                 "alias {alias:?} of {:?} is also claimed by {:?} at {first_loc}",
-                entities[owner].0.name, entities[first].0.name
+                entities[owner].entity.name, entities[first].entity.name
             ),
             "keep the alias on one entity only",
         ));
     }
+    claims
 }
 
 #[cfg(test)]
