@@ -514,25 +514,11 @@ fn resolve_one(
     };
     let entity_name = name.text.clone();
     let location = name.at.clone();
-    let mut spellings = Vec::with_capacity(1 + d.aliases.len() + d.exact.len() + d.weak.len());
-    spellings.push((name, all_exact, false));
-    spellings.extend(d.aliases.into_iter().map(|w| (w, all_exact, false)));
-    spellings.extend(d.exact.into_iter().map(|w| (w, true, false)));
-    spellings.extend(d.weak.into_iter().map(|w| (w, true, true)));
-    // A set, not a scan of the list: scanning made an entity with 100k aliases quadratic.
-    let keep: Vec<bool> = {
-        let mut distinct = HashSet::with_capacity(spellings.len());
-        spellings
-            .iter()
-            .map(|(w, exact, weak)| {
-                check_alias(w, *weak, problems) && distinct.insert((w.text.as_str(), *exact, *weak))
-            })
-            .collect()
-    };
-    let mut aliases = Vec::with_capacity(spellings.len());
-    let mut keys = Vec::with_capacity(spellings.len());
-    for ((w, exact, weak), keep) in spellings.into_iter().zip(keep) {
-        if keep {
+    let n = 1 + d.aliases.len() + d.exact.len() + d.weak.len();
+    let mut aliases = Vec::with_capacity(n);
+    let mut keys = Vec::with_capacity(n);
+    let mut push = |w: Written, exact: bool, weak: bool| {
+        if check_alias(&w, weak, problems) {
             keys.push(w.key);
             aliases.push(Alias {
                 text: w.text,
@@ -541,7 +527,18 @@ fn resolve_one(
                 location: w.at,
             });
         }
+    };
+    push(name, all_exact, false);
+    for w in d.aliases {
+        push(w, all_exact, false);
     }
+    for w in d.exact {
+        push(w, true, false);
+    }
+    for w in d.weak {
+        push(w, true, true);
+    }
+    dedup(&mut aliases, &mut keys);
     let mut guards = Vec::new();
     for g in d.guards {
         if check_alias(&g, false, problems) {
@@ -561,6 +558,27 @@ fn resolve_one(
         context: d.context,
         keys,
     })
+}
+
+/// Drops the aliases an entity lists twice (same text, same rules) after the first, and
+/// their keys.
+fn dedup(aliases: &mut Vec<Alias>, keys: &mut Vec<String>) {
+    let same = |a: &Alias, b: &Alias| a.text == b.text && a.exact == b.exact && a.weak == b.weak;
+    let n = aliases.len();
+    // Most entities have a handful of aliases and no repeats: comparing them pairwise costs
+    // less than one hash set each (7k of them). A set keeps 100k aliases from going quadratic.
+    if n <= 16 && !(1..n).any(|i| (0..i).any(|j| same(&aliases[j], &aliases[i]))) {
+        return;
+    }
+    let mut distinct = HashSet::with_capacity(n);
+    let keep: Vec<bool> = aliases
+        .iter()
+        .map(|a| distinct.insert((a.text.as_str(), a.exact, a.weak)))
+        .collect();
+    let mut k = keep.iter();
+    keys.retain(|_| *k.next().expect("one flag per key"));
+    let mut k = keep.iter();
+    aliases.retain(|_| *k.next().expect("one flag per alias"));
 }
 
 /// An alias may belong to one entity only. Two case-sensitive aliases that differ in case
@@ -692,6 +710,33 @@ mod tests {
             e.to_string(),
             "d.toml:6:12: alias \"groq\" of \"Other\" is also claimed by \"Groq\" at d.toml:3:8 (hint: keep the alias on one entity only)"
         );
+    }
+
+    #[test]
+    fn aliases_listed_twice_are_kept_once_in_order() {
+        let texts = |d: &Dictionary| -> Vec<String> {
+            d.get(EntityId(0))
+                .aliases
+                .iter()
+                .map(|a| format!("{}{}", a.text, if a.exact { "!" } else { "" }))
+                .collect()
+        };
+        // Few aliases (compared pairwise) and many (through a set) give the same answer.
+        let d = toml_dict(
+            "kind = \"company\"\n[[entity]]\nname = \"Abc\"\naliases = [\"Xy\", \"Abc\", \"Xy\"]\nexact = [\"Xy\"]\n",
+        )
+        .unwrap();
+        assert_eq!(texts(&d), ["Abc", "Xy", "Xy!"]);
+        let many: Vec<String> = (0..20).map(|i| format!("\"a{}\"", i % 15)).collect();
+        let d = toml_dict(&format!(
+            "kind = \"company\"\n[[entity]]\nname = \"Abc\"\naliases = [{}, \"Abc\"]\n",
+            many.join(", ")
+        ))
+        .unwrap();
+        let expected: Vec<String> = std::iter::once("Abc".to_string())
+            .chain((0..15).map(|i| format!("a{i}")))
+            .collect();
+        assert_eq!(texts(&d), expected);
     }
 
     #[test]
