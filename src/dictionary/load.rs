@@ -201,9 +201,10 @@ pub fn load(paths: &[PathBuf]) -> Result<Dictionary> {
             "point --dict at a folder of dictionary files, like the bundled dictionaries/",
         ));
     }
-    // The files parse in parallel (TOML parsing is most of loading the bundled dictionaries);
-    // results are merged in path order, so ids, problems and their order do not change.
-    let parsed: Vec<Result<Result<Parsed>>> = files
+    // The files parse in parallel (TOML parsing is most of loading the bundled dictionaries),
+    // and each entity is checked on its own there too; results are merged in path order, so
+    // ids, problems and their order do not change.
+    let parsed: Vec<Result<Result<Vec<Checked>>>> = files
         .par_iter()
         .map(|file| {
             let bytes = std::fs::read(file).map_err(|e| Error::input(file, e))?;
@@ -218,11 +219,12 @@ pub fn load(paths: &[PathBuf]) -> Result<Dictionary> {
             let is_json = file
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-            Ok(if is_json {
+            let parsed = if is_json {
                 parse_json(file, &text)
             } else {
                 parse_toml(file, &text)
-            })
+            };
+            Ok(parsed.map(check_file))
         })
         .collect();
     let mut ok = Vec::new();
@@ -253,7 +255,7 @@ pub fn from_str(path: &Path, text: &str) -> Result<Dictionary> {
         parse_toml(path, text)?
     };
     let mut problems = Vec::new();
-    let dict = resolve(vec![parsed], &mut problems);
+    let dict = resolve(vec![check_file(parsed)], &mut problems);
     match problems.len() {
         0 => Ok(dict),
         1 => Err(problems.remove(0)),
@@ -386,18 +388,34 @@ fn check_alias(w: &Written, weak: bool, problems: &mut Vec<Error>) -> bool {
     true
 }
 
-/// Validates drafts and turns them into a dictionary sorted by id.
-fn resolve(files: Vec<Parsed>, problems: &mut Vec<Error>) -> Dictionary {
+/// Turns the checked entities of each file into a dictionary sorted by id, checking what
+/// needs all of them: distinct ids, context ids, claims.
+fn resolve(files: Vec<Vec<Checked>>, problems: &mut Vec<Error>) -> Dictionary {
     let mut entities: Vec<Resolved> = Vec::new();
     // Id -> index in `entities`; its values in key order are the entities sorted by id.
     let mut ids: BTreeMap<String, usize> = BTreeMap::new();
-    for file in files {
-        for d in file.drafts {
-            if let Some(r) = resolve_one(d, file.kind.as_ref(), &mut ids, &entities, problems) {
-                ids.insert(r.entity.id.clone(), entities.len());
-                entities.push(r);
+    for checked in files.into_iter().flatten() {
+        let (r, mut later) = match checked {
+            Checked::Left(e) => {
+                problems.push(e);
+                continue;
             }
+            Checked::Entity(r, later) => (r, later),
+        };
+        if let Some(&first) = ids.get(&r.entity.id) {
+            problems.push(Error::dictionary(
+                r.entity.location,
+                format!(
+                    "duplicate id {:?}, first defined at {}",
+                    r.entity.id, entities[first].entity.location
+                ),
+                "give one of them a distinct id = \"...\"",
+            ));
+            continue;
         }
+        ids.insert(r.entity.id.clone(), entities.len());
+        problems.append(&mut later);
+        entities.push(r);
     }
     // Moving whole entities around in a sort cost more than placing each once.
     let mut slots: Vec<Option<Resolved>> = entities.into_iter().map(Some).collect();
@@ -425,41 +443,48 @@ fn resolve(files: Vec<Parsed>, problems: &mut Vec<Error>) -> Dictionary {
     Dictionary::from_parts(entities.into_iter().map(|r| r.entity).collect(), claims)
 }
 
-/// Checks one entity on its own (and its id against the ids before it); `None` when it is
-/// left out, with the reason in `problems`.
-fn resolve_one(
-    d: Draft,
-    file_kind: Option<&KindAt>,
-    ids: &mut BTreeMap<String, usize>,
-    entities: &[Resolved],
-    problems: &mut Vec<Error>,
-) -> Option<Resolved> {
+/// One entity checked on its own, while its file is still worked on in parallel.
+enum Checked {
+    /// Left out for a problem with its name, kind or id.
+    Left(Error),
+    /// Kept unless its id is taken; its other problems (case, aliases, guards) count only
+    /// then, after the one about the id, as when everything was checked in one go.
+    Entity(Resolved, Vec<Error>),
+}
+
+fn check_file(parsed: Parsed) -> Vec<Checked> {
+    let kind = parsed.kind;
+    parsed
+        .drafts
+        .into_iter()
+        .map(|d| check_one(d, kind.as_ref()))
+        .collect()
+}
+
+fn check_one(d: Draft, file_kind: Option<&KindAt>) -> Checked {
     let name = d.name;
     if name.text.is_empty() {
-        problems.push(Error::dictionary(
+        return Checked::Left(Error::dictionary(
             name.at,
             "entity with an empty name",
             "give every entity a name",
         ));
-        return None;
     }
     let kind = match d.kind.as_ref().or(file_kind) {
         None => {
-            problems.push(Error::dictionary(
+            return Checked::Left(Error::dictionary(
                 name.at,
                 format!("entity {:?} has no kind", name.text),
                 "set kind = \"person\" (or company, model, concept) at the top of the file or on the entity",
             ));
-            return None;
         }
         Some((Ok(k), _)) => *k,
         Some((Err(msg), loc)) => {
-            problems.push(Error::dictionary(
+            return Checked::Left(Error::dictionary(
                 loc.clone(),
                 msg.clone(),
                 "use person, company, model or concept",
             ));
-            return None;
         }
     };
     let id = match d.id {
@@ -469,36 +494,24 @@ fn resolve_one(
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
             if !valid {
-                problems.push(Error::dictionary(
+                return Checked::Left(Error::dictionary(
                     loc,
                     format!("id {id:?} is not a slug"),
                     "ids use lowercase ascii letters, digits and '-'",
                 ));
-                return None;
             }
             id
         }
         None if d.slug.is_empty() => {
-            problems.push(Error::dictionary(
+            return Checked::Left(Error::dictionary(
                 name.at,
                 format!("the name {:?} gives no ascii id", name.text),
                 "add id = \"...\" with lowercase ascii letters, digits and '-'",
             ));
-            return None;
         }
         None => d.slug,
     };
-    if let Some(&first) = ids.get(&id) {
-        problems.push(Error::dictionary(
-            name.at,
-            format!(
-                "duplicate id {id:?}, first defined at {}",
-                entities[first].entity.location
-            ),
-            "give one of them a distinct id = \"...\"",
-        ));
-        return None;
-    }
+    let mut problems = Vec::new();
     let all_exact = match &d.case {
         None => false,
         Some((c, _)) if c == "exact" => true,
@@ -518,7 +531,7 @@ fn resolve_one(
     let mut aliases = Vec::with_capacity(n);
     let mut keys = Vec::with_capacity(n);
     let mut push = |w: Written, exact: bool, weak: bool| {
-        if check_alias(&w, weak, problems) {
+        if check_alias(&w, weak, &mut problems) {
             keys.push(w.key);
             aliases.push(Alias {
                 text: w.text,
@@ -541,23 +554,26 @@ fn resolve_one(
     dedup(&mut aliases, &mut keys);
     let mut guards = Vec::new();
     for g in d.guards {
-        if check_alias(&g, false, problems) {
+        if check_alias(&g, false, &mut problems) {
             guards.push(g.text);
         }
     }
-    Some(Resolved {
-        entity: Entity {
-            id,
-            name: entity_name,
-            kind,
-            aliases,
-            context: Vec::new(),
-            guards,
-            location,
+    Checked::Entity(
+        Resolved {
+            entity: Entity {
+                id,
+                name: entity_name,
+                kind,
+                aliases,
+                context: Vec::new(),
+                guards,
+                location,
+            },
+            context: d.context,
+            keys,
         },
-        context: d.context,
-        keys,
-    })
+        problems,
+    )
 }
 
 /// Drops the aliases an entity lists twice (same text, same rules) after the first, and
@@ -737,6 +753,24 @@ mod tests {
             .chain((0..15).map(|i| format!("a{i}")))
             .collect();
         assert_eq!(texts(&d), expected);
+    }
+
+    #[test]
+    fn a_duplicate_id_hides_the_rest_of_its_entity() {
+        let e = from_str(
+            Path::new("d.toml"),
+            "kind = \"company\"\n[[entity]]\nname = \"Abc\"\ncase = \"odd\"\n[[entity]]\nname = \"ABC\"\naliases = [\"\"]\n[[entity]]\nname = \"Xyz\"\naliases = [\"Q\"]\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            [
+                "d.toml:4:8: unknown case rule \"odd\" (hint: use case = \"exact\" or leave it out)",
+                "d.toml:6:8: duplicate id \"abc\", first defined at d.toml:3:8 (hint: give one of them a distinct id = \"...\")",
+                "d.toml:10:12: alias \"Q\" has one character and would match almost anywhere (hint: use a longer form of the name, or list it under weak with a context)",
+            ]
+            .join("\n")
+        );
     }
 
     #[test]
