@@ -282,7 +282,7 @@ pub fn binary_offset(bytes: &[u8]) -> Option<usize> {
 
 /// Slug of a name: lowercase ASCII letters and digits, other runs turned into one `-`.
 pub fn slug(name: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(name.len());
     let mut dash = false;
     for c in fold(name).text.chars() {
         if c.is_ascii_alphanumeric() {

@@ -11,6 +11,7 @@ use std::cell::Cell;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use toml::Spanned;
 
 #[derive(Deserialize)]
@@ -156,6 +157,7 @@ struct Resolved {
 
 /// Turns byte offsets into 1-based line and column (in chars).
 struct LineIndex<'a> {
+    path: Arc<Path>,
     text: &'a str,
     starts: Vec<usize>,
     /// The last answer as (offset, column): offsets mostly come in text order, and counting
@@ -164,17 +166,18 @@ struct LineIndex<'a> {
 }
 
 impl<'a> LineIndex<'a> {
-    fn new(text: &'a str) -> Self {
+    fn new(path: &Path, text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex {
+            path: Arc::from(path),
             text,
             starts,
             last: Cell::new((0, 1)),
         }
     }
 
-    fn location(&self, path: &Path, offset: usize) -> Location {
+    fn location(&self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
@@ -185,7 +188,7 @@ impl<'a> LineIndex<'a> {
             self.text[start..offset].chars().count() + 1
         };
         self.last.set((offset, col));
-        Location::new(path, line).with_col(col)
+        Location::in_file(self.path.clone(), line).with_col(col)
     }
 }
 
@@ -264,11 +267,11 @@ pub fn from_str(path: &Path, text: &str) -> Result<Dictionary> {
 }
 
 fn parse_toml(path: &Path, text: &str) -> Result<Parsed> {
-    let index = LineIndex::new(text);
+    let index = LineIndex::new(path, text);
     let file: TomlFile = toml::from_str(text).map_err(|e| {
         let loc = e
             .span()
-            .map(|s| index.location(path, s.start))
+            .map(|s| index.location(s.start))
             .unwrap_or_else(|| Location::new(path, 0));
         let msg = e.message().trim().to_lowercase();
         Error::dictionary(
@@ -278,7 +281,7 @@ fn parse_toml(path: &Path, text: &str) -> Result<Parsed> {
         )
     })?;
     let place = |s: Spanned<String>| -> Placed {
-        let loc = index.location(path, s.span().start);
+        let loc = index.location(s.span().start);
         (s.into_inner(), loc)
     };
     let kind = |s: Spanned<String>| -> KindAt {
@@ -321,7 +324,7 @@ fn parse_json(path: &Path, text: &str) -> Result<Parsed> {
     })?;
     // serde_json keeps no spans once parsed: place each entity at the line where its name
     // first appears after the previous one, which is where a reader would look.
-    let index = LineIndex::new(text);
+    let index = LineIndex::new(path, text);
     let mut from = 0;
     let drafts = entities
         .into_iter()
@@ -329,7 +332,7 @@ fn parse_json(path: &Path, text: &str) -> Result<Parsed> {
             let quoted = serde_json::to_string(&e.name).unwrap_or_default();
             let at = text[from..].find(&quoted).map(|i| from + i).unwrap_or(from);
             from = at;
-            let loc = index.location(path, at);
+            let loc = index.location(at);
             let placed = |s: String| (s, loc.clone());
             let written = |v: Vec<String>| -> Vec<Written> {
                 v.into_iter()
