@@ -394,37 +394,60 @@ fn check_alias(w: &Written, weak: bool, problems: &mut Vec<Error>) -> bool {
 /// Turns the checked entities of each file into a dictionary sorted by id, checking what
 /// needs all of them: distinct ids, context ids, claims.
 fn resolve(files: Vec<Vec<Checked>>, problems: &mut Vec<Error>) -> Dictionary {
-    let mut entities: Vec<Resolved> = Vec::new();
-    // Id -> index in `entities`; its values in key order are the entities sorted by id.
-    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
-    for checked in files.into_iter().flatten() {
-        let (r, mut later) = match checked {
+    let checked: Vec<Checked> = files.into_iter().flatten().collect();
+    // Where each entity's id was first used, if before it. A hash map of borrowed ids and
+    // one sort afterwards cost less than a BTreeMap of cloned ids (13M of the 30M
+    // instructions of the serial part of loading the bundled dictionaries).
+    let taken: Vec<Option<usize>> = {
+        let mut first: HashMap<&str, usize> = HashMap::with_capacity(checked.len());
+        checked
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match c {
+                Checked::Left(_) => None,
+                Checked::Entity(r, _) => match first.entry(r.entity.id.as_str()) {
+                    Entry::Occupied(o) => Some(*o.get()),
+                    Entry::Vacant(v) => {
+                        v.insert(i);
+                        None
+                    }
+                },
+            })
+            .collect()
+    };
+    let mut entities: Vec<Resolved> = Vec::with_capacity(checked.len());
+    let mut kept_at = vec![usize::MAX; checked.len()];
+    for (i, (c, taken)) in checked.into_iter().zip(taken).enumerate() {
+        let (r, mut later) = match c {
             Checked::Left(e) => {
                 problems.push(e);
                 continue;
             }
             Checked::Entity(r, later) => (r, later),
         };
-        if let Some(&first) = ids.get(&r.entity.id) {
+        if let Some(first) = taken {
             problems.push(Error::dictionary(
                 r.entity.location,
                 format!(
                     "duplicate id {:?}, first defined at {}",
-                    r.entity.id, entities[first].entity.location
+                    r.entity.id, entities[kept_at[first]].entity.location
                 ),
                 "give one of them a distinct id = \"...\"",
             ));
             continue;
         }
-        ids.insert(r.entity.id.clone(), entities.len());
+        kept_at[i] = entities.len();
         problems.append(&mut later);
         entities.push(r);
     }
-    // Moving whole entities around in a sort cost more than placing each once.
+    // Sorted through a permutation: moving whole entities around in a sort cost more than
+    // placing each once.
+    let mut order: Vec<usize> = (0..entities.len()).collect();
+    order.sort_unstable_by(|&x, &y| entities[x].entity.id.cmp(&entities[y].entity.id));
     let mut slots: Vec<Option<Resolved>> = entities.into_iter().map(Some).collect();
-    let mut entities: Vec<Resolved> = ids
-        .into_values()
-        .map(|i| slots[i].take().expect("each id names one entity"))
+    let mut entities: Vec<Resolved> = order
+        .into_iter()
+        .map(|i| slots[i].take().expect("each index once"))
         .collect();
     for i in 0..entities.len() {
         let context = std::mem::take(&mut entities[i].context);
