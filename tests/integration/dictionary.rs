@@ -1,8 +1,8 @@
 //! The bundled dictionaries tested as data: they load (unique ids, no alias claimed twice,
 //! known kinds and context ids), cover the domain, and every alias matches its own entity.
 
-use crate::common::root;
-use notegraph::dictionary::{self, Kind};
+use crate::common::{root, TempDir};
+use notegraph::dictionary::{self, EntityId, Kind};
 use notegraph::matcher::Matcher;
 
 #[test]
@@ -92,5 +92,86 @@ fn every_alias_matches_its_own_entity() {
         "{} aliases do not match their entity:\n{}",
         wrong.len(),
         wrong.join("\n")
+    );
+}
+
+#[test]
+fn resolve_agrees_with_a_scan_of_every_alias() {
+    let d = dictionary::load(&[root().join("dictionaries")]).unwrap();
+    let key = |s: &str| notegraph::text::fold_alias(s).to_lowercase();
+    let keys: Vec<Vec<String>> = d
+        .entities()
+        .iter()
+        .map(|e| e.aliases.iter().map(|a| key(&a.text)).collect())
+        .collect();
+    // What `resolve` means, written as the plain scan it replaces: an id, else the first
+    // entity whose name folds to the query, else the first with such an alias.
+    let scan = |q: &str| -> Option<EntityId> {
+        let q = key(q);
+        if q.is_empty() {
+            return None;
+        }
+        if let Some(id) = d.entities().iter().position(|e| e.id == q) {
+            return Some(EntityId(id as u32));
+        }
+        let mut hit = None;
+        for (i, ks) in keys.iter().enumerate() {
+            for (k, a) in ks.iter().enumerate() {
+                if *a == q {
+                    if k == 0 {
+                        return Some(EntityId(i as u32));
+                    }
+                    hit.get_or_insert(EntityId(i as u32));
+                }
+            }
+        }
+        hit
+    };
+    let mut queries = vec!["", " ", "no such entity", "ｏｐｅｎａｉ", "  Open   AI  "];
+    for e in d.entities().iter().step_by(7) {
+        queries.push(&e.id);
+        for a in e.aliases.iter() {
+            queries.push(&a.text);
+        }
+    }
+    let upper: Vec<String> = queries.iter().map(|q| q.to_uppercase()).collect();
+    let mut checked = 0;
+    for q in queries
+        .iter()
+        .copied()
+        .chain(upper.iter().map(String::as_str))
+    {
+        assert_eq!(d.resolve(q), scan(q), "{q:?}");
+        checked += 1;
+    }
+    assert!(checked > 5000, "only {checked} names checked");
+}
+
+#[test]
+fn problems_deep_in_a_second_file_keep_their_place() {
+    let dir = TempDir::new("dict2files");
+    let mut a = String::from("kind = \"company\"\n");
+    for i in 0..300 {
+        a += &format!("[[entity]]\nname = \"Alpha {i}\"\naliases = [\"阿尔法{i}\"]\n");
+    }
+    a += "[[entity]]\nname = \"Shared Co\"\naliases = [\"Shared Thing\"]\n";
+    a += "[[entity]]\nname = \"Epsilon\"\nkind = \"thing\"\n";
+    let mut b = String::from("kind = \"model\"\n");
+    for i in 0..400 {
+        b += &format!("[[entity]]\nname = \"Beta {i}\"\naliases = [\"贝塔{i}\"]\n");
+    }
+    b += "[[entity]]\nname = \"Gamma\"\naliases = [\"中文\", \"\"]\n";
+    b += "[[entity]]\nname = \"Delta\"\naliases = [\"shared thing\"]\n";
+    let a = dir.write("dict/a.toml", a).display().to_string();
+    let b = dir.write("dict/b.toml", b).display().to_string();
+    let e = dictionary::load(&[dir.join("dict")]).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        [
+            format!("{a}:907:8: unknown kind \"thing\"; expected one of person, company, model, concept (hint: use person, company, model or concept)"),
+            format!("{b}:1204:18: empty alias (hint: remove it or write the name)"),
+            format!("{b}:1207:12: alias \"shared thing\" of \"Delta\" is also claimed by \"Shared Co\" at {a}:904:12 (hint: keep the alias on one entity only)"),
+        ]
+        .join("\n")
     );
 }
