@@ -9,8 +9,10 @@
 #   CACHE=1 bench/run.sh              # warm runs: the mentions cache in bench/data/cache, kept
 #                                     # (off by default: every run matches everything)
 #
-# Prints one markdown table: medians of wall time, MB/s, peak RSS and per-stage times (from
-# `build --json`), plus the seeds (the bundled notes and dictionaries). Generated data stays
+# Prints two markdown tables: for `build`, medians of wall time, MB/s, peak RSS and per-stage
+# times (from `build --json`); for the explorer, a first query with an empty mentions cache
+# and warm `notes` and `entity` queries. Both include the seeds (the bundled notes and
+# dictionaries). Generated data stays
 # in bench/data/ (gitignored) and is reused when present; delete it to regenerate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,7 +69,44 @@ EOF
     done
 }
 
+QUERIES="$DATA/queries.jsonl"
+: >"$QUERIES"
+
+# time_query NAME DIR INPUT DICT CACHE LABEL ARGS...: one timed query as a whole process,
+# one JSON line into $QUERIES.
+time_query() {
+    local name=$1 dir=$2 input=$3 dict=$4 cache=$5 label=$6
+    shift 6
+    (cd "$dir" && NOTEGRAPH_CACHE_DIR="$cache" /usr/bin/time -f '%e %M' -o "$TOP/$DATA/time.txt" \
+        "$TOP/$BIN" "$@" --input "$input" --dict "$dict" >"$TOP/$DATA/query.txt" \
+        2>"$TOP/$DATA/stderr.txt") || {
+        echo "query $* failed for $name:" >&2
+        cat "$DATA/stderr.txt" >&2
+        exit 1
+    }
+    read -r wall rss <"$DATA/time.txt"
+    printf '{"case": "%s", "query": "%s", "wall": %s, "rss_kb": %s}\n' \
+        "$name" "$label" "$wall" "$rss" >>"$QUERIES"
+}
+
+# query_case NAME DIR INPUT DICT: the explorer on the same corpus. The first run (`top`) starts
+# with an empty mentions cache, so it matches everything; it names the most mentioned entity,
+# which the warm runs then ask about: `notes` reads only the mentions, `entity` needs the graph.
+query_case() {
+    local name=$1 dir=$2 input=$3 dict=$4 cache="$PWD/$DATA/cache-$1"
+    rm -rf "$cache"
+    time_query "$name" "$dir" "$input" "$dict" "$cache" "cold top" top --by mentions --limit 1 --json
+    local id
+    id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$DATA/query.txt")
+    for ((r = 1; r <= RUNS; r++)); do
+        time_query "$name" "$dir" "$input" "$dict" "$cache" "notes" notes "$id" --limit 20
+        time_query "$name" "$dir" "$input" "$dict" "$cache" "entity" entity "$id"
+    done
+    printf '%s queries: warm on %s\n' "$name" "$id" >&2
+}
+
 run_case seeds 0.046 . seeds dictionaries
+query_case seeds . seeds dictionaries
 
 for a in $ALIASES; do
     for mb in $SIZES; do
@@ -77,6 +116,7 @@ for a in $ALIASES; do
             "$GEN" --mb "$mb" --aliases "$a" --out "$dir" >&2
         fi
         run_case "m$mb-a$a" "$mb" "$dir" notes dict
+        query_case "m$mb-a$a" "$dir" notes dict
     done
 done
 
@@ -124,4 +164,23 @@ for case, rs in runs.items():
 print(f"\nmedian of {len(next(iter(runs.values())))} runs; stage columns in ms (exports run "
       "concurrently, so they overlap); CPU = user + sys of the whole process; "
       "spread = fastest-slowest wall time")
+EOF
+
+python3 - "$QUERIES" <<'EOF'
+import json, statistics, sys
+from collections import OrderedDict
+
+runs = OrderedDict()
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    runs.setdefault(r["case"], OrderedDict()).setdefault(r["query"], []).append(r)
+kinds = ["cold top", "notes", "entity"]
+print("\n| case | " + " | ".join(f"{k} wall s" for k in kinds) + " | peak RSS MB |")
+print("|" + "---|" * (len(kinds) + 2))
+for case, qs in runs.items():
+    cells = [case] + [f"{statistics.median(r['wall'] for r in qs[k]):.2f}" for k in kinds]
+    cells.append(f"{max(r['rss_kb'] for rs in qs.values() for r in rs) / 1024:.0f}")
+    print("| " + " | ".join(cells) + " |")
+print("\nqueries: the first run (`top`) with an empty mentions cache, then medians of warm "
+      "`notes ID --limit 20` and `entity ID` on the most mentioned entity")
 EOF

@@ -29,6 +29,10 @@ pub struct Options {
     /// Lay the graph out (node positions). Only drawings and exports need it; queries turn
     /// it off because it is most of the graph's cost.
     pub layout: bool,
+    /// Build the co-mention graph and its analytics at all. Questions answered from the
+    /// mentions alone (`notes`, `explain`, `timeline`) turn it off: on a large corpus the
+    /// graph is most of their time. Without it [`Workspace::graph`] is empty.
+    pub graph: bool,
     /// Counters the build advances, for a caller that shows progress (none by default).
     pub progress: Option<Arc<Progress>>,
     /// Folder of the mentions cache (see [`crate::cache`]); None: no cache, every file is
@@ -44,6 +48,7 @@ impl Default for Options {
             scope: Scope::Entry,
             strict: false,
             layout: true,
+            graph: true,
             progress: None,
             cache_dir: None,
         }
@@ -307,6 +312,11 @@ impl Workspace {
             },
             || {
                 timed(|| {
+                    if !opts.graph {
+                        return CoMentionGraph::assemble(&[], opts.scope, |id| {
+                            dictionary.get(id).kind
+                        });
+                    }
                     let facts: Vec<EntryFacts> = entries
                         .iter()
                         .zip(&mentions)
@@ -330,7 +340,9 @@ impl Workspace {
         });
         report(opts, |p| p.set_stage(4, 0));
         let mut graph = graph.0;
-        timings.record("analytics", || graph.analyse(opts.layout));
+        if opts.graph {
+            timings.record("analytics", || graph.analyse(opts.layout));
+        }
         report(opts, |p| p.set_stage(5, 0));
         warnings.sort();
         Ok(Workspace {

@@ -487,10 +487,12 @@ impl PruneArgs {
 }
 
 impl InputArgs {
-    /// Options for the explorer: no layout, which only drawings need.
-    pub fn query_options(&self) -> Options {
+    /// Options for the explorer: no layout, which only drawings need, and no graph when
+    /// the question needs only the mentions.
+    pub fn query_options(&self, graph: bool) -> Options {
         Options {
             layout: false,
+            graph,
             ..self.options()
         }
     }

@@ -16,10 +16,10 @@ use notegraph::query::{self, NotesQuery};
 use notegraph::workspace::Workspace;
 use std::io::Write;
 
-/// Builds the workspace for a query (no layout) and mentions damaged notes in one line: the
-/// full list belongs to `build`, not to every question.
-fn load(input: &InputArgs) -> Result<Workspace, CliError> {
-    let ws = Workspace::build(&input.query_options())?;
+/// Builds the workspace for a query (no layout; no graph unless `graph`) and mentions
+/// damaged notes in one line: the full list belongs to `build`, not to every question.
+fn load(input: &InputArgs, graph: bool) -> Result<Workspace, CliError> {
+    let ws = Workspace::build(&input.query_options(graph))?;
     if !ws.warnings.is_empty() {
         eprintln!(
             "note: {} warning(s) about damaged notes; `notegraph build` lists them",
@@ -69,7 +69,7 @@ fn outcome(found: bool) -> Outcome {
 pub fn notes(a: &NotesArgs) -> Result<Outcome, CliError> {
     let since = parse_date("--since", a.since.as_deref())?;
     let until = parse_date("--until", a.until.as_deref())?;
-    let ws = load(&a.input)?;
+    let ws = load(&a.input, false)?;
     let q = NotesQuery {
         entities: resolve_all(&ws, &a.names)?,
         all: a.all,
@@ -96,7 +96,7 @@ pub fn notes(a: &NotesArgs) -> Result<Outcome, CliError> {
 
 /// `explain`.
 pub fn explain(a: &ExplainArgs) -> Result<Outcome, CliError> {
-    let ws = load(&a.input)?;
+    let ws = load(&a.input, false)?;
     let (x, y) = (resolve(&ws, &a.a)?, resolve(&ws, &a.b)?);
     let answer = query::explain(&ws, x, y)?;
     let what = format!("both {} and {}", name(&ws, x), name(&ws, y));
@@ -142,7 +142,7 @@ fn describe(ws: &Workspace, q: &NotesQuery) -> String {
 
 /// `entity`.
 pub fn entity(a: &EntityArgs) -> Result<Outcome, CliError> {
-    let ws = load(&a.input)?;
+    let ws = load(&a.input, true)?;
     let id = resolve(&ws, &a.name)?;
     let p = query::profile(&ws, id, a.limit);
     let mut out = stdout();
@@ -153,7 +153,7 @@ pub fn entity(a: &EntityArgs) -> Result<Outcome, CliError> {
 
 /// `related`.
 pub fn related(a: &RelatedArgs) -> Result<Outcome, CliError> {
-    let ws = load(&a.input)?;
+    let ws = load(&a.input, true)?;
     let id = resolve(&ws, &a.name)?;
     let ks = kinds(&a.kind);
     let mut shown = query::related(&ws, id, a.by.into(), &ks);
@@ -176,7 +176,7 @@ pub fn related(a: &RelatedArgs) -> Result<Outcome, CliError> {
 
 /// `top`.
 pub fn top(a: &TopArgs) -> Result<Outcome, CliError> {
-    let ws = load(&a.input)?;
+    let ws = load(&a.input, true)?;
     let nodes = query::top(&ws, a.by.into(), &kinds(&a.kind), a.limit);
     let mut out = stdout();
     show::top(&mut out, &ws, &nodes, a.json)?;
@@ -186,7 +186,7 @@ pub fn top(a: &TopArgs) -> Result<Outcome, CliError> {
 
 /// `path`.
 pub fn path(a: &PathArgs) -> Result<Outcome, CliError> {
-    let ws = load(&a.input)?;
+    let ws = load(&a.input, true)?;
     let (x, y) = (resolve(&ws, &a.a)?, resolve(&ws, &a.b)?);
     let hops = query::path(&ws, x, y)?;
     let mut out = stdout();
@@ -197,7 +197,7 @@ pub fn path(a: &PathArgs) -> Result<Outcome, CliError> {
 
 /// `stats`.
 pub fn stats(a: &StatsArgs) -> Result<Outcome, CliError> {
-    let ws = load(&a.input)?;
+    let ws = load(&a.input, true)?;
     let s = query::stats(&ws);
     let mut out = stdout();
     show::stats(&mut out, &s, a.json)?;
@@ -207,7 +207,7 @@ pub fn stats(a: &StatsArgs) -> Result<Outcome, CliError> {
 
 /// `timeline`.
 pub fn timeline(a: &TimelineArgs) -> Result<Outcome, CliError> {
-    let ws = load(&a.input)?;
+    let ws = load(&a.input, false)?;
     let ids = resolve_all(&ws, &a.names)?;
     let t = query::timeline(&ws, &ids);
     let mut out = stdout();
