@@ -43,8 +43,7 @@ impl Location {
 /// overrides are written escaped, so a message stays one line, reads in order and cannot
 /// drive the terminal, whatever a file name, an entity name or a note says.
 pub fn printable(s: &str) -> Cow<'_, str> {
-    let bad =
-        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    let bad = crate::text::is_unsafe_to_print;
     if !s.chars().any(bad) {
         return Cow::Borrowed(s);
     }

@@ -439,6 +439,14 @@ fn is_url_end(c: char) -> bool {
         || (is_cjk(c) && c != '\u{FF0F}')
 }
 
+/// A character that must not reach a terminal or a one-line message as is: a control
+/// character (a newline breaks the line, an ESC can restyle or retitle the terminal) or a
+/// bidirectional override (it reorders what follows). Messages and terminal output escape
+/// these, each in its own notation.
+pub fn is_unsafe_to_print(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// The simple implementations the fast ones replaced: the fast ones must give the same
 /// answers (property tests here and in the matcher).
 #[cfg(test)]

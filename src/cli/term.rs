@@ -54,10 +54,8 @@ fn no_color() -> bool {
 /// Note text made safe for a terminal: control characters (an ESC in a note could restyle
 /// or retitle the terminal) and bidirectional overrides are shown as `\u{..}` escapes.
 pub fn escape(s: &str) -> Cow<'_, str> {
-    let bad = |c: char| {
-        (c.is_control() && c != '\t')
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    };
+    // Tabs stay: they are layout in a note, harmless on a terminal.
+    let bad = |c: char| c != '\t' && notegraph::text::is_unsafe_to_print(c);
     if !s.chars().any(bad) {
         return Cow::Borrowed(s);
     }
