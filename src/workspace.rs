@@ -1,6 +1,6 @@
 //! The one pipeline driver: files -> notes -> mentions -> graph, from plain options.
 
-use crate::cache::{Cache, FileKey};
+use crate::cache::{self, BuildKey, Cache, FileKey};
 use crate::dictionary::{self, Dictionary, EntityId};
 use crate::error::{Error, Location, Result, Warning};
 use crate::fsutil;
@@ -31,8 +31,8 @@ pub struct Options {
     pub layout: bool,
     /// Counters the build advances, for a caller that shows progress (none by default).
     pub progress: Option<Arc<Progress>>,
-    /// Folder of the mentions cache (see [`crate::cache`]); None: no cache, every file is
-    /// matched. The library has no default: the CLI picks one.
+    /// Folder of the cache of compiled dictionaries and mentions (see [`crate::cache`]);
+    /// None: no cache, the dictionary is parsed and every file is matched. The library has no default: the CLI picks one.
     pub cache_dir: Option<PathBuf>,
 }
 
@@ -171,9 +171,11 @@ pub struct Workspace {
     pub cache: Option<CacheStats>,
 }
 
-/// How the mentions cache served a build.
+/// How the cache served a build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CacheStats {
+    /// The dictionary came compiled from the cache (see [`crate::cache::load_dictionary`]).
+    pub dictionary: bool,
     /// Note files whose mentions came from the cache.
     pub hits: usize,
     /// Note files that were matched.
@@ -189,7 +191,13 @@ impl Workspace {
     pub fn build(opts: &Options) -> Result<Workspace> {
         let mut timings = Timings::default();
         report(opts, |p| p.set_stage(0, 0));
-        let dictionary = timings.record("dictionary", || dictionary::load(&opts.dicts))?;
+        // With a cache folder the dictionary may come compiled from it, with its build key.
+        let (dictionary, build, dictionary_hit) =
+            timings.record("dictionary", || match &opts.cache_dir {
+                Some(dir) => cache::load_dictionary(dir, &opts.dicts)
+                    .map(|l| (l.dictionary, Some(l.build), l.hit)),
+                None => dictionary::load(&opts.dicts).map(|d| (d, None, false)),
+            })?;
         // The automaton needs only the dictionary and reading needs only the notes: build
         // one while the other runs (with 100k aliases the automaton takes about as long as
         // reading and parsing 100 MB), unless the cache may spare it: whether a cached file
@@ -199,9 +207,10 @@ impl Workspace {
         let (cache, read_parse) = rayon::join(
             || {
                 let (cache, cache_took) = timed(|| {
-                    opts.cache_dir
-                        .as_deref()
-                        .map(|dir| Cache::open(dir, &opts.inputs, &opts.dicts, &dictionary))
+                    opts.cache_dir.as_deref().map(|dir| {
+                        let build = build.unwrap_or_else(|| BuildKey::of(&dictionary));
+                        Cache::open(dir, &opts.inputs, &opts.dicts, build)
+                    })
                 });
                 let matcher = match &cache {
                     Some(c) if !c.is_empty() => None,
@@ -324,6 +333,7 @@ impl Workspace {
             timings.stages.push(("cache-write", took));
         }
         let cache = cache.map(|_| CacheStats {
+            dictionary: dictionary_hit,
             hits,
             misses: files.len() - hits,
             written: written.is_some_and(|w| w.0),
