@@ -14,8 +14,8 @@
 //! location is the index of its file in path order, line and column, as varints):
 //!
 //! ```text
-//! key u128 | build key u128 | file count varint | entity count varint
-//! per entity: id, name, kind u8, location, alias count, then per alias: text,
+//! key u128 | build key u128 | file count varint | entities' length varint
+//! entity count varint, then per entity: id, name, kind u8, location, alias count, then per alias: text,
 //!   flags u8 (exact: bit 0, weak: bit 1), location; context count, then entity indices;
 //!   guard count, then strings
 //! claim count varint, then per claim: key, first entity, alias, named entity + 1 (0: none)
@@ -100,6 +100,8 @@ fn encode(key: u128, build: BuildKey, files: &[Arc<Path>], dict: &Dictionary) ->
     body.extend_from_slice(&key.to_le_bytes());
     body.extend_from_slice(&build.0.to_le_bytes());
     put_varint(&mut body, files.len() as u64);
+    let header = body;
+    let mut body = Vec::with_capacity(1 << 20);
     let put_location = |body: &mut Vec<u8>, l: &Location| -> Option<()> {
         put_varint(body, *index.get(&*l.path)? as u64);
         put_varint(body, l.line as u64);
@@ -143,6 +145,10 @@ fn encode(key: u128, build: BuildKey, files: &[Arc<Path>], dict: &Dictionary) ->
             put_bytes(&mut body, g.as_bytes());
         }
     }
+    let mut all = header;
+    put_varint(&mut all, body.len() as u64);
+    all.extend_from_slice(&body);
+    let mut body = all;
     // Sorted, so the same dictionary always gives the same file.
     let mut claims: Vec<(&String, &Claim)> = dict.claims().iter().collect();
     claims.sort_unstable_by(|a, b| a.0.cmp(b.0));
@@ -157,6 +163,8 @@ fn encode(key: u128, build: BuildKey, files: &[Arc<Path>], dict: &Dictionary) ->
 }
 
 /// Reads a compiled file back; None unless it is for `key` and every value checks out.
+/// Entities and claims decode at the same time: each is half of the work, most of it
+/// allocating strings.
 fn decode(bytes: &[u8], key: u128, files: &[Arc<Path>]) -> Option<(Dictionary, BuildKey)> {
     let body = super::unframe(bytes, MAGIC, VERSION)?;
     let mut r = Reader { bytes: body, at: 0 };
@@ -167,13 +175,36 @@ fn decode(bytes: &[u8], key: u128, files: &[Arc<Path>]) -> Option<(Dictionary, B
     if r.usize()? != files.len() {
         return None;
     }
+    let len = r.usize()?;
+    let entities = r.take(len)?;
+    let claims = &body[r.at..];
+    let (entities, claims) = rayon::join(
+        || decode_entities(entities, files),
+        || decode_claims(claims),
+    );
+    let (entities, claims) = (entities?, claims?);
+    let n = entities.len();
+    let fits = |c: &Claim| {
+        c.first.index() < n
+            && (c.alias as usize) < entities[c.first.index()].aliases.len()
+            && c.named.is_none_or(|e| e.index() < n)
+    };
+    claims
+        .values()
+        .all(fits)
+        .then(|| (Dictionary::from_parts(entities, claims), build))
+}
+
+/// The entities, checked in themselves: ids in order, kinds and context ids valid.
+fn decode_entities(bytes: &[u8], files: &[Arc<Path>]) -> Option<Vec<Entity>> {
+    let mut r = Reader { bytes, at: 0 };
     let location = |r: &mut Reader| -> Option<Location> {
         let file = files.get(r.usize()?)?.clone();
         Some(Location::in_file(file, r.usize()?).with_col(r.usize()?))
     };
     // Every entity takes at least 8 bytes: a count from a damaged file cannot reserve much.
     let n = r.usize()?;
-    let mut entities: Vec<Entity> = Vec::with_capacity(n.min(body.len() / 8));
+    let mut entities: Vec<Entity> = Vec::with_capacity(n.min(bytes.len() / 8));
     for _ in 0..n {
         let id = r.str()?.to_string();
         if entities.last().is_some_and(|p| p.id >= id) {
@@ -183,7 +214,7 @@ fn decode(bytes: &[u8], key: u128, files: &[Arc<Path>]) -> Option<(Dictionary, B
         let kind = *Kind::ALL.get(usize::from(r.u8()?))?;
         let at = location(&mut r)?;
         let count = r.usize()?;
-        let mut aliases = Vec::with_capacity(count.min(body.len()));
+        let mut aliases = Vec::with_capacity(count.min(bytes.len()));
         for _ in 0..count {
             let text = r.str()?.to_string();
             let flags = r.u8()?;
@@ -202,12 +233,12 @@ fn decode(bytes: &[u8], key: u128, files: &[Arc<Path>]) -> Option<(Dictionary, B
             return None;
         }
         let count = r.usize()?;
-        let mut context = Vec::with_capacity(count.min(body.len()));
+        let mut context = Vec::with_capacity(count.min(bytes.len()));
         for _ in 0..count {
             context.push(entity(&mut r, n)?);
         }
         let count = r.usize()?;
-        let mut guards = Vec::with_capacity(count.min(body.len()));
+        let mut guards = Vec::with_capacity(count.min(bytes.len()));
         for _ in 0..count {
             guards.push(r.str()?.to_string());
         }
@@ -221,35 +252,37 @@ fn decode(bytes: &[u8], key: u128, files: &[Arc<Path>]) -> Option<(Dictionary, B
             location: at,
         });
     }
+    r.done().then_some(entities)
+}
+
+/// The claims, each key once; [`decode`] checks their indices against the entities.
+fn decode_claims(bytes: &[u8]) -> Option<HashMap<String, Claim>> {
+    let mut r = Reader { bytes, at: 0 };
     let count = r.usize()?;
-    let mut claims = HashMap::with_capacity(count.min(body.len() / 4));
+    let mut claims = HashMap::with_capacity(count.min(bytes.len() / 4));
     for _ in 0..count {
         let k = r.str()?.to_string();
-        let first = entity(&mut r, n)?;
+        let first = EntityId(u32::try_from(r.varint()?).ok()?);
         let alias = u32::try_from(r.varint()?).ok()?;
         let named = match r.varint()? {
             0 => None,
             i => Some(EntityId(u32::try_from(i - 1).ok()?)),
         };
-        let ok = (alias as usize) < entities[first.index()].aliases.len()
-            && named.is_none_or(|e| e.index() < n);
-        if !ok
-            || claims
-                .insert(
-                    k,
-                    Claim {
-                        first,
-                        alias,
-                        named,
-                    },
-                )
-                .is_some()
+        if claims
+            .insert(
+                k,
+                Claim {
+                    first,
+                    alias,
+                    named,
+                },
+            )
+            .is_some()
         {
             return None;
         }
     }
-    r.done()
-        .then(|| (Dictionary::from_parts(entities, claims), build))
+    r.done().then_some(claims)
 }
 
 /// An entity index below `n`.
