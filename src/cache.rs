@@ -1,7 +1,8 @@
 //! A content-keyed cache of each note file's mentions, so that a run whose notes and
 //! dictionary did not change never builds the automaton: aho-corasick automata cannot be
 //! saved, and building one over the bundled 25k aliases cost 80-150 ms, against 1-2 ms for
-//! matching the seeds.
+//! matching the seeds. The loaded dictionary is cached beside it, compiled (see
+//! [`load_dictionary`]); both share this module's file layout, hashing and checks.
 //!
 //! There is one cache file per set of input and dictionary paths, `mentions-<hash>.bin` in
 //! the cache folder. It holds a build key (the crate version, a fingerprint of the sources

@@ -126,6 +126,7 @@ pub fn render(a: &RenderArgs) -> Result<Outcome, CliError> {
 
 pub fn dict_check(a: &InputArgs) -> Result<Outcome, CliError> {
     let opts = a.options();
+    // Always the files, never the compiled copy: this is the validator.
     let dict = dictionary::load(&opts.dicts)?;
     let mut counts = [0usize; 4];
     for e in dict.entities() {
