@@ -39,7 +39,7 @@ use xxhash_rust::xxh3::{xxh3_128, Xxh3Default};
 
 mod compiled;
 
-pub use compiled::load_dictionary;
+pub use compiled::{load_dictionary, Loaded, Pending};
 
 const MAGIC: &[u8; 8] = b"NGMENTNS";
 /// Bumped whenever the layout changes (the source fingerprint changes then too; this makes
