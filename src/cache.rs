@@ -114,7 +114,6 @@ fn code_version(h: &mut Hasher) {
 /// mentions with its new bytes. Structs are destructured in full: a new field does not
 /// compile here until it is hashed or said not to matter.
 fn hash_dictionary(dict: &Dictionary, h: &mut Hasher) {
-    let put = put_bytes;
     let mut buf = Vec::with_capacity(1 << 15);
     put_varint(&mut buf, dict.len() as u64);
     for e in dict.entities() {
@@ -132,8 +131,8 @@ fn hash_dictionary(dict: &Dictionary, h: &mut Hasher) {
             guards,
             location: _,
         } = e;
-        put(&mut buf, id.as_bytes());
-        put(&mut buf, name.as_bytes());
+        put_bytes(&mut buf, id.as_bytes());
+        put_bytes(&mut buf, name.as_bytes());
         put_varint(&mut buf, *kind as u64);
         put_varint(&mut buf, aliases.len() as u64);
         for a in aliases {
@@ -143,7 +142,7 @@ fn hash_dictionary(dict: &Dictionary, h: &mut Hasher) {
                 weak,
                 location: _,
             } = a;
-            put(&mut buf, text.as_bytes());
+            put_bytes(&mut buf, text.as_bytes());
             put_varint(&mut buf, u64::from(*exact) | u64::from(*weak) << 1);
         }
         put_varint(&mut buf, context.len() as u64);
@@ -152,7 +151,7 @@ fn hash_dictionary(dict: &Dictionary, h: &mut Hasher) {
         }
         put_varint(&mut buf, guards.len() as u64);
         for g in guards {
-            put(&mut buf, g.as_bytes());
+            put_bytes(&mut buf, g.as_bytes());
         }
     }
     h.0.update(&buf);
