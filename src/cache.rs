@@ -1,7 +1,8 @@
 //! A content-keyed cache of each note file's mentions, so that a run whose notes and
 //! dictionary did not change never builds the automaton: aho-corasick automata cannot be
 //! saved, and building one over the bundled 25k aliases cost 80-150 ms, against 1-2 ms for
-//! matching the seeds.
+//! matching the seeds. The loaded dictionary is cached beside it, compiled (see
+//! [`load_dictionary`]); both share this module's file layout, hashing and checks.
 //!
 //! There is one cache file per set of input and dictionary paths, `mentions-<hash>.bin` in
 //! the cache folder. It holds a build key (the crate version, a fingerprint of the sources
@@ -35,6 +36,10 @@ use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use xxhash_rust::xxh3::{xxh3_128, Xxh3Default};
+
+mod compiled;
+
+pub use compiled::{load_dictionary, Loaded, Pending};
 
 const MAGIC: &[u8; 8] = b"NGMENTNS";
 /// Bumped whenever the layout changes (the source fingerprint changes then too; this makes
@@ -79,13 +84,26 @@ impl Hasher {
 }
 
 /// The build key: the mentions of a file depend on the code that found them and on every
-/// part of the dictionary that matching reads.
-fn build_key(dict: &Dictionary) -> u128 {
-    let mut h = Hasher::new(b"notegraph build");
+/// part of the dictionary that matching reads. A compiled dictionary keeps its build key
+/// (see [`load_dictionary`]), so a warm run does not walk the dictionary to hash it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildKey(u128);
+
+impl BuildKey {
+    /// The build key for this code and this dictionary.
+    pub fn of(dict: &Dictionary) -> BuildKey {
+        let mut h = Hasher::new(b"notegraph build");
+        code_version(&mut h);
+        hash_dictionary(dict, &mut h);
+        BuildKey(h.finish())
+    }
+}
+
+/// Feeds the crate version and the sources' fingerprint (made by build.rs) to `h`: whatever
+/// this code computed is valid for this code only.
+fn code_version(h: &mut Hasher) {
     h.bytes(env!("CARGO_PKG_VERSION").as_bytes());
     h.bytes(env!("NOTEGRAPH_SOURCE_HASH").as_bytes());
-    hash_dictionary(dict, &mut h);
-    h.finish()
 }
 
 /// Feeds the dictionary's content as matching sees it to `h`, through a small buffer (one
@@ -96,10 +114,6 @@ fn build_key(dict: &Dictionary) -> u128 {
 /// mentions with its new bytes. Structs are destructured in full: a new field does not
 /// compile here until it is hashed or said not to matter.
 fn hash_dictionary(dict: &Dictionary, h: &mut Hasher) {
-    fn put(buf: &mut Vec<u8>, b: &[u8]) {
-        put_varint(buf, b.len() as u64);
-        buf.extend_from_slice(b);
-    }
     let mut buf = Vec::with_capacity(1 << 15);
     put_varint(&mut buf, dict.len() as u64);
     for e in dict.entities() {
@@ -117,8 +131,8 @@ fn hash_dictionary(dict: &Dictionary, h: &mut Hasher) {
             guards,
             location: _,
         } = e;
-        put(&mut buf, id.as_bytes());
-        put(&mut buf, name.as_bytes());
+        put_bytes(&mut buf, id.as_bytes());
+        put_bytes(&mut buf, name.as_bytes());
         put_varint(&mut buf, *kind as u64);
         put_varint(&mut buf, aliases.len() as u64);
         for a in aliases {
@@ -128,7 +142,7 @@ fn hash_dictionary(dict: &Dictionary, h: &mut Hasher) {
                 weak,
                 location: _,
             } = a;
-            put(&mut buf, text.as_bytes());
+            put_bytes(&mut buf, text.as_bytes());
             put_varint(&mut buf, u64::from(*exact) | u64::from(*weak) << 1);
         }
         put_varint(&mut buf, context.len() as u64);
@@ -137,7 +151,7 @@ fn hash_dictionary(dict: &Dictionary, h: &mut Hasher) {
         }
         put_varint(&mut buf, guards.len() as u64);
         for g in guards {
-            put(&mut buf, g.as_bytes());
+            put_bytes(&mut buf, g.as_bytes());
         }
     }
     h.0.update(&buf);
@@ -147,15 +161,20 @@ fn hash_dictionary(dict: &Dictionary, h: &mut Hasher) {
 /// folders share one file whatever the current folder, and a changed dictionary replaces
 /// its file's records rather than adding a file.
 fn file_name(inputs: &[PathBuf], dicts: &[PathBuf]) -> String {
+    format!("mentions-{:032x}.bin", paths_hash(&[inputs, dicts]))
+}
+
+/// A hash of lists of paths, made absolute.
+fn paths_hash(lists: &[&[PathBuf]]) -> u128 {
     let mut h = Hasher::new(b"notegraph cache name");
-    for list in [inputs, dicts] {
+    for list in lists {
         h.bytes(&(list.len() as u64).to_le_bytes());
-        for p in list {
+        for p in *list {
             let p = fs::canonicalize(p).unwrap_or_else(|_| p.clone());
             h.bytes(p.as_os_str().as_encoded_bytes());
         }
     }
-    format!("mentions-{:032x}.bin", h.finish())
+    h.finish()
 }
 
 /// The cached mentions for one set of inputs and dictionaries, as read at the start of a
@@ -172,8 +191,8 @@ impl Cache {
     /// Reads the cache file for these inputs and dictionaries from `dir`. A missing,
     /// unreadable, corrupt or foreign file, or one made by other code or for another
     /// dictionary, gives an empty cache.
-    pub fn open(dir: &Path, inputs: &[PathBuf], dicts: &[PathBuf], dict: &Dictionary) -> Cache {
-        let build = build_key(dict);
+    pub fn open(dir: &Path, inputs: &[PathBuf], dicts: &[PathBuf], build: BuildKey) -> Cache {
+        let build = build.0;
         let path = dir.join(file_name(inputs, dicts));
         let bytes = fs::read(&path).unwrap_or_default();
         match index(&bytes, build) {
@@ -219,25 +238,48 @@ impl Cache {
     /// entries), atomically: a concurrent run reads the old file or the new one. Creates the
     /// folder if needed.
     pub fn store(&self, records: &[(FileKey, &[Vec<Mention>])]) -> Result<()> {
-        let bytes = encode(self.build, records);
-        if let Some(dir) = self.path.parent() {
-            fsutil::ensure_dir(dir)?;
-        }
-        fsutil::write_atomic(&self.path, |w| w.write_all(&bytes))
+        write(&self.path, &encode(self.build, records))
     }
+}
+
+/// Replaces a cache file atomically (a concurrent run reads the old file or the new one),
+/// creating its folder if needed.
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        fsutil::ensure_dir(dir)?;
+    }
+    fsutil::write_atomic(path, |w| w.write_all(bytes))
+}
+
+/// A cache file: magic, version, the checksum of the body, the body.
+fn frame(magic: &[u8; 8], version: u32, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER + body.len());
+    out.extend_from_slice(magic);
+    out.extend_from_slice(&version.to_le_bytes());
+    out.extend_from_slice(&xxh3_128(body).to_le_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+/// The body of a cache file [`frame`] made, when its magic, version and checksum check out.
+fn unframe<'a>(bytes: &'a [u8], magic: &[u8; 8], version: u32) -> Option<&'a [u8]> {
+    if bytes.len() < HEADER || &bytes[..8] != magic {
+        return None;
+    }
+    let mut r = Reader { bytes, at: 8 };
+    if r.u32()? != version {
+        return None;
+    }
+    let sum = r.u128()?;
+    let body = &bytes[HEADER..];
+    (xxh3_128(body) == sum).then_some(body)
 }
 
 /// Checks a cache file and finds its records; None unless everything checks out.
 fn index(bytes: &[u8], build: u128) -> Option<HashMap<FileKey, Range<usize>>> {
-    if bytes.len() < HEADER || &bytes[..8] != MAGIC {
-        return None;
-    }
-    let mut r = Reader { bytes, at: 8 };
-    if r.u32()? != VERSION {
-        return None;
-    }
-    let sum = r.u128()?;
-    if xxh3_128(&bytes[HEADER..]) != sum || r.u128()? != build {
+    let body = unframe(bytes, MAGIC, VERSION)?;
+    let mut r = Reader { bytes: body, at: 0 };
+    if r.u128()? != build {
         return None;
     }
     let n = r.varint()?;
@@ -248,7 +290,7 @@ fn index(bytes: &[u8], build: u128) -> Option<HashMap<FileKey, Range<usize>>> {
         let len = usize::try_from(r.varint()?).ok()?;
         let start = r.at;
         r.skip(len)?;
-        records.insert(key, start..r.at);
+        records.insert(key, HEADER + start..HEADER + r.at);
     }
     r.done().then_some(records)
 }
@@ -287,12 +329,7 @@ fn encode(build: u128, records: &[(FileKey, &[Vec<Mention>])]) -> Vec<u8> {
         put_varint(&mut body, payload.len() as u64);
         body.extend_from_slice(&payload);
     }
-    let mut out = Vec::with_capacity(HEADER + body.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
-    out.extend_from_slice(&xxh3_128(&body).to_le_bytes());
-    out.extend_from_slice(&body);
-    out
+    frame(MAGIC, VERSION, &body)
 }
 
 /// Decodes one record, checking every value against the dictionary and the note's text, so
@@ -356,6 +393,12 @@ fn decode(
     r.done().then_some(out)
 }
 
+/// Bytes after their length, so that a list of them reads back unambiguously.
+fn put_bytes(buf: &mut Vec<u8>, b: &[u8]) {
+    put_varint(buf, b.len() as u64);
+    buf.extend_from_slice(b);
+}
+
 fn put_varint(buf: &mut Vec<u8>, mut n: u64) {
     while n >= 0x80 {
         buf.push(n as u8 | 0x80);
@@ -370,8 +413,8 @@ struct Reader<'a> {
     at: usize,
 }
 
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let end = self.at.checked_add(n)?;
         let s = self.bytes.get(self.at..end)?;
         self.at = end;
@@ -413,6 +456,12 @@ impl Reader<'_> {
 
     fn usize(&mut self) -> Option<usize> {
         usize::try_from(self.varint()?).ok()
+    }
+
+    /// A string [`put_bytes`] wrote; None unless it is UTF-8.
+    fn str(&mut self) -> Option<&'a str> {
+        let n = self.usize()?;
+        std::str::from_utf8(self.take(n)?).ok()
     }
 
     fn done(&self) -> bool {
@@ -559,7 +608,7 @@ aliases = ["开放人工智能", "OAI"]
 "#,
         )
         .unwrap();
-        assert_eq!(build_key(&dict()), build_key(&dict()));
-        assert_ne!(build_key(&dict()), build_key(&other));
+        assert_eq!(BuildKey::of(&dict()), BuildKey::of(&dict()));
+        assert_ne!(BuildKey::of(&dict()), BuildKey::of(&other));
     }
 }

@@ -59,6 +59,7 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
             // 0 when every file's mentions came from the cache and no automaton was built.
             "automaton_bytes": ws.built_matcher().map_or(0, |m| m.memory_usage()),
             "cache": ws.cache.map(|c| serde_json::json!({
+                "dictionary_hit": c.dictionary,
                 "hits": c.hits,
                 "misses": c.misses,
                 "written": c.written,
@@ -125,6 +126,7 @@ pub fn render(a: &RenderArgs) -> Result<Outcome, CliError> {
 
 pub fn dict_check(a: &InputArgs) -> Result<Outcome, CliError> {
     let opts = a.options();
+    // Always the files, never the compiled copy: this is the validator.
     let dict = dictionary::load(&opts.dicts)?;
     let mut counts = [0usize; 4];
     for e in dict.entities() {

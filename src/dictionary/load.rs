@@ -192,9 +192,26 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// One dictionary file as read: its path and its bytes. A dictionary is parsed from the
+/// bytes read once, so a cache keyed on them (see [`crate::cache`]) holds what they give
+/// even when the file is edited while a run loads it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path as given or discovered.
+    pub path: PathBuf,
+    /// Its content.
+    pub bytes: Vec<u8>,
+}
+
 /// Loads every `*.toml` and `*.json` under `paths` (files or folders) into one dictionary.
 /// Any problem is fatal: the error lists all of them with file:line and a hint.
 pub fn load(paths: &[PathBuf]) -> Result<Dictionary> {
+    load_sources(read_sources(paths)?)
+}
+
+/// Finds and reads every `*.toml` and `*.json` under `paths`, in path order. No file is an
+/// error, and so is the first file (in path order) that cannot be read.
+pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
     let (files, _) = fsutil::discover(paths, &["toml", "json"])?;
     if files.is_empty() {
         let path = paths.first().cloned().unwrap_or_default();
@@ -204,36 +221,47 @@ pub fn load(paths: &[PathBuf]) -> Result<Dictionary> {
             "point --dict at a folder of dictionary files, like the bundled dictionaries/",
         ));
     }
+    let read: Vec<Result<Source>> = files
+        .into_par_iter()
+        .map(|path| match std::fs::read(&path) {
+            Ok(bytes) => Ok(Source { path, bytes }),
+            Err(e) => Err(Error::input(&path, e)),
+        })
+        .collect();
+    read.into_iter().collect()
+}
+
+/// Parses and checks the files [`read_sources`] read into one dictionary, like [`load`].
+pub fn load_sources(sources: Vec<Source>) -> Result<Dictionary> {
     // The files parse in parallel (TOML parsing is most of loading the bundled dictionaries),
     // and each entity is checked on its own there too; results are merged in path order, so
     // ids, problems and their order do not change.
-    let parsed: Vec<Result<Result<Vec<Checked>>>> = files
-        .par_iter()
-        .map(|file| {
-            let bytes = std::fs::read(file).map_err(|e| Error::input(file, e))?;
+    let parsed: Vec<Result<Vec<Checked>>> = sources
+        .into_par_iter()
+        .map(|Source { path: file, bytes }| {
             let (text, bad) = text::decode(bytes);
             if let Some(bad) = bad {
-                return Ok(Err(Error::dictionary(
-                    Location::new(file, bad.line).with_col(bad.col),
+                return Err(Error::dictionary(
+                    Location::new(&file, bad.line).with_col(bad.col),
                     "invalid utf-8",
                     "save the dictionary as utf-8",
-                )));
+                ));
             }
             let is_json = file
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("json"));
             let parsed = if is_json {
-                parse_json(file, &text)
+                parse_json(&file, &text)
             } else {
-                parse_toml(file, &text)
+                parse_toml(&file, &text)
             };
-            Ok(parsed.map(check_file))
+            parsed.map(check_file)
         })
         .collect();
     let mut ok = Vec::new();
     let mut problems = Vec::new();
     for p in parsed {
-        match p? {
+        match p {
             Ok(f) => ok.push(f),
             Err(e) => problems.push(e),
         }

@@ -3,7 +3,7 @@
 
 mod load;
 
-pub use load::{from_str, load};
+pub use load::{from_str, load, load_sources, read_sources, Source};
 
 use crate::error::Location;
 use serde::Serialize;
@@ -87,7 +87,7 @@ pub struct Alias {
 }
 
 /// A person, organisation, model or concept the notes can mention.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entity {
     /// Stable ASCII id (a slug), used in every export.
     pub id: String,
@@ -125,7 +125,7 @@ pub(crate) fn claim_key(mut folded: String) -> String {
 }
 
 /// Who claims a [`claim_key`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Claim {
     /// The first entity (in id order) with an alias of this key.
     pub(crate) first: EntityId,
@@ -136,7 +136,7 @@ pub(crate) struct Claim {
 }
 
 /// All entities, sorted by id.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Dictionary {
     entities: Vec<Entity>,
     /// Every alias's [`claim_key`]: looking a typed name up by scanning and folding every
@@ -150,6 +150,11 @@ impl Dictionary {
     pub(crate) fn from_parts(entities: Vec<Entity>, claims: HashMap<String, Claim>) -> Self {
         debug_assert!(entities.windows(2).all(|w| w[0].id < w[1].id));
         Dictionary { entities, claims }
+    }
+
+    /// Who claims each alias key.
+    pub(crate) fn claims(&self) -> &HashMap<String, Claim> {
+        &self.claims
     }
 
     /// All entities, sorted by id.

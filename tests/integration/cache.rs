@@ -1,6 +1,7 @@
 //! The mentions cache: a warm run answers exactly as a cold one; hits and misses are per
 //! file; a changed dictionary, a damaged cache file or an unwritable cache folder never
-//! changes an answer; `--no-cache` neither reads nor writes.
+//! changes an answer; `--no-cache` neither reads nor writes. The same for the compiled
+//! dictionary, and a broken dictionary is never cached.
 
 use crate::common::*;
 use serde_json::Value;
@@ -72,12 +73,31 @@ fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn cache_files(dir: &TempDir) -> Vec<PathBuf> {
+/// The cache folder's files whose names start with `prefix`.
+fn cache_files_of(dir: &TempDir, prefix: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(dir.join("cache"))
         .map(|d| d.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
+    files.retain(|f| f.file_name().unwrap().to_string_lossy().starts_with(prefix));
     files.sort();
     files
+}
+
+/// The mentions cache files.
+fn cache_files(dir: &TempDir) -> Vec<PathBuf> {
+    cache_files_of(dir, "mentions-")
+}
+
+/// The compiled dictionary's file.
+fn dictionary_file(dir: &TempDir) -> PathBuf {
+    let mut files = cache_files_of(dir, "dictionary-");
+    assert_eq!(files.len(), 1, "{files:?}");
+    files.pop().unwrap()
+}
+
+/// Whether the dictionary came from the cache, from a build summary.
+fn dictionary_hit(summary: &Value) -> bool {
+    summary["cache"]["dictionary_hit"].as_bool().unwrap()
 }
 
 /// What `notes NAME` prints without any cache: the right answer.
@@ -299,13 +319,14 @@ fn concurrent_runs_share_one_cache_safely() {
             assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
         }
     }
-    let names: Vec<String> = cache_files(&dir)
+    let names: Vec<String> = cache_files_of(&dir, "")
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 2, "no temporary file left: {names:?}");
+    assert_eq!(names.len(), 3, "no temporary file left: {names:?}");
+    assert!(names[0].starts_with("dictionary-"), "{names:?}");
     assert!(
-        names.iter().all(|n| n.starts_with("mentions-")),
+        names[1..].iter().all(|n| n.starts_with("mentions-")),
         "{names:?}"
     );
     let warm = run(&dir, &["notes", "OpenAI"]);
@@ -343,4 +364,111 @@ fn the_seeds_build_the_same_warm_cold_and_uncached() {
     let expected = outputs(&dir.join("uncached"));
     assert_eq!(outputs(&dir.join("cold")), expected);
     assert_eq!(outputs(&dir.join("warm")), expected);
+}
+
+#[test]
+fn a_warm_run_takes_the_dictionary_from_the_cache_and_answers_the_same() {
+    let dir = fixture("dict-cache-warm");
+    let cold = build(&dir, "out1", &[]);
+    assert!(!dictionary_hit(&cold));
+    let file = dictionary_file(&dir);
+    let compiled = fs::read(&file).unwrap();
+    let warm = build(&dir, "out2", &[]);
+    assert!(dictionary_hit(&warm));
+    assert_eq!(outputs(&dir.join("out1")), outputs(&dir.join("out2")));
+    assert_eq!(
+        fs::read(&file).unwrap(),
+        compiled,
+        "a hit does not rewrite it"
+    );
+    // Names resolve through the cached claims as through parsed ones.
+    for args in [&["entity", "谷歌"][..], &["notes", "openai", "--json"]] {
+        let cached = run(&dir, args);
+        let mut uncached_args = args.to_vec();
+        uncached_args.push("--no-cache");
+        let uncached = run(&dir, &uncached_args);
+        assert_eq!(cached.code, 0, "{args:?}: {}", cached.stderr);
+        assert_eq!(cached.stdout, uncached.stdout, "{args:?}");
+    }
+}
+
+#[test]
+fn an_edited_dictionary_file_misses_and_its_new_alias_works() {
+    let dir = fixture("dict-cache-edit");
+    build(&dir, "out", &[]);
+    let file = dictionary_file(&dir);
+    let before = fs::read(&file).unwrap();
+    dir.write(
+        "dict/d.toml",
+        DICT.replace(
+            "name = \"Anthropic\"",
+            "name = \"Anthropic\"\naliases = [\"合作\"]",
+        ),
+    );
+    let edited = build(&dir, "out", &[]);
+    assert!(!dictionary_hit(&edited));
+    assert_eq!(dictionary_file(&dir), file, "replaced, not added");
+    assert_ne!(fs::read(&file).unwrap(), before);
+    let r = run(&dir, &["notes", "Anthropic"]);
+    assert!(
+        r.stdout.contains("Anthropic 与 OpenAI 合作"),
+        "{}",
+        r.stdout
+    );
+    assert!(dictionary_hit(&build(&dir, "out", &[])));
+}
+
+#[test]
+fn a_damaged_compiled_dictionary_is_a_miss_and_the_answer_stays_right() {
+    let dir = fixture("dict-cache-damage");
+    build(&dir, "good", &[]);
+    let expected = outputs(&dir.join("good"));
+    let file = dictionary_file(&dir);
+    let good = fs::read(&file).unwrap();
+    let mut flipped = good.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x20;
+    for (what, bytes) in [
+        ("empty", Vec::new()),
+        ("truncated", good[..good.len() / 2].to_vec()),
+        ("flipped bit", flipped),
+    ] {
+        fs::write(&file, bytes).unwrap();
+        let summary = build(&dir, "out", &[]);
+        assert!(!dictionary_hit(&summary), "{what}");
+        assert_eq!(outputs(&dir.join("out")), expected, "{what}");
+        assert_eq!(fs::read(&file).unwrap(), good, "{what}: rewritten");
+    }
+}
+
+#[test]
+fn a_broken_dictionary_gives_the_same_error_on_every_run() {
+    let dir = fixture("dict-cache-broken");
+    let broken = format!("{DICT}[[entity]]\nname = \"Other\"\naliases = [\"谷歌\"]\n");
+    dir.write("dict/d.toml", &broken);
+    let first = run(&dir, &["notes", "OpenAI"]);
+    assert_eq!(first.code, 2, "{}", first.stderr);
+    assert!(
+        first.stderr.contains("is also claimed by"),
+        "{}",
+        first.stderr
+    );
+    assert!(cache_files_of(&dir, "dictionary-").is_empty());
+    let second = run(&dir, &["notes", "OpenAI"]);
+    assert_eq!((second.code, second.stderr), (first.code, first.stderr));
+    // Fixed, it is cached; broken again, the error is back.
+    dir.write("dict/d.toml", DICT);
+    assert!(run(&dir, &["notes", "OpenAI"]).stdout.contains("OpenAI"));
+    dictionary_file(&dir);
+    dir.write("dict/d.toml", &broken);
+    let third = run(&dir, &["notes", "OpenAI"]);
+    assert_eq!(
+        third.stderr,
+        run(&dir, &["notes", "OpenAI", "--no-cache"]).stderr
+    );
+    assert!(
+        third.stderr.contains("is also claimed by"),
+        "{}",
+        third.stderr
+    );
 }
