@@ -71,6 +71,19 @@ struct Rules {
     plural: bool,
 }
 
+impl Rules {
+    /// The rule a hit of this pattern is reported under.
+    fn rule(self) -> Rule {
+        if !self.latin_start && !self.latin_end {
+            Rule::Cjk
+        } else if self.exact {
+            Rule::LatinExact
+        } else {
+            Rule::Latin
+        }
+    }
+}
+
 /// The compiled dictionary.
 pub struct Matcher {
     ac: AhoCorasick,
@@ -222,13 +235,7 @@ impl Matcher {
             taken_to = c.end;
             let (p, r) = (&self.patterns[c.pattern], self.rules[c.pattern]);
             let Some(entity) = p.entity else { continue };
-            let rule = if !r.latin_start && !r.latin_end {
-                Rule::Cjk
-            } else if r.exact {
-                Rule::LatinExact
-            } else {
-                Rule::Latin
-            };
+            let rule = r.rule();
             out.push(Hit {
                 start: folded.original(c.start),
                 end: folded.original_end(line, c.end),
@@ -665,13 +672,7 @@ aliases = ["ORION"]
             taken_to = e;
             let (p, r) = (&m.patterns[i], m.rules[i]);
             let Some(entity) = p.entity else { continue };
-            let rule = if !r.latin_start && !r.latin_end {
-                Rule::Cjk
-            } else if r.exact {
-                Rule::LatinExact
-            } else {
-                Rule::Latin
-            };
+            let rule = r.rule();
             out.push(Hit {
                 start: map[s] as usize,
                 end: text::reference::original_end(&map, line, e),
