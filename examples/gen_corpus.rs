@@ -224,23 +224,6 @@ fn cjk_word(rng: &mut Rng, pool: &[&str], len: usize) -> String {
     (0..len).map(|_| *rng.pick(pool)).collect()
 }
 
-fn slug(s: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push(c.to_ascii_lowercase());
-        } else {
-            dash = true;
-        }
-    }
-    out
-}
-
 /// One candidate entity of the given kind; the caller rejects it if a name collides.
 fn make_entity(rng: &mut Rng, kind: Kind) -> Entity {
     let mut e = Entity {
@@ -322,7 +305,8 @@ fn make_dictionary(rng: &mut Rng, target: usize) -> Vec<Entity> {
             _ => Kind::Concept,
         };
         let mut e = make_entity(rng, kind);
-        let id = slug(&e.name);
+        // The id the dictionary loader will give it, so collisions are caught here.
+        let id = notegraph::text::slug(&e.name);
         let keys: Vec<String> = e.all().iter().map(|a| a.to_lowercase()).collect();
         let mut distinct = keys.clone();
         distinct.sort();
