@@ -332,19 +332,18 @@ impl Workspace {
             },
             || {
                 timed(|| {
-                    if !opts.graph {
-                        return CoMentionGraph::assemble(&[], opts.scope, |id| {
-                            dictionary.get(id).kind
-                        });
-                    }
-                    let facts: Vec<EntryFacts> = entries
-                        .iter()
-                        .zip(&mentions)
-                        .map(|(e, ms)| EntryFacts {
-                            date: e.date,
-                            mentions: ms.iter().map(|m| (m.entity, m.group)).collect(),
-                        })
-                        .collect();
+                    // Without the graph, no entry is fed to it: an empty graph.
+                    let facts: Vec<EntryFacts> = match opts.graph {
+                        false => Vec::new(),
+                        true => entries
+                            .iter()
+                            .zip(&mentions)
+                            .map(|(e, ms)| EntryFacts {
+                                date: e.date,
+                                mentions: ms.iter().map(|m| (m.entity, m.group)).collect(),
+                            })
+                            .collect(),
+                    };
                     CoMentionGraph::assemble(&facts, opts.scope, |id| dictionary.get(id).kind)
                 })
             },
