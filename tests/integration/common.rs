@@ -177,3 +177,14 @@ pub fn build_seeds(tag: &str) -> TempDir {
     assert_eq!(run.code, 0, "build failed: {}", run.stderr);
     dir
 }
+
+/// A two-company dictionary (OpenAI; Google with its Chinese name) that tests of the
+/// pipeline's plumbing share when the entities themselves do not matter.
+pub const COMPANIES: &str = r#"
+kind = "company"
+[[entity]]
+name = "OpenAI"
+[[entity]]
+name = "Google"
+aliases = ["谷歌"]
+"#;

@@ -8,16 +8,6 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// A small company dictionary most tests share.
-const DICT: &str = r#"
-kind = "company"
-[[entity]]
-name = "OpenAI"
-[[entity]]
-name = "Google"
-aliases = ["谷歌"]
-"#;
-
 /// Runs `build` in `dir` on `notes/` with `dict/` into `out/`, plus extra arguments.
 fn build(dir: &TempDir, extra: &[&str]) -> Run {
     let mut args = vec![
@@ -37,7 +27,7 @@ fn build(dir: &TempDir, extra: &[&str]) -> Run {
 /// A temp dir with the shared dictionary and the given note files.
 fn fixture(tag: &str, notes: &[(&str, &[u8])]) -> TempDir {
     let dir = TempDir::new(tag);
-    dir.write("dict/d.toml", DICT);
+    dir.write("dict/d.toml", COMPANIES);
     for (name, bytes) in notes {
         dir.write(&format!("notes/{name}"), bytes);
     }

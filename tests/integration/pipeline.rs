@@ -24,15 +24,6 @@ fn build_json(dir: &TempDir, notes: &str, dict: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-const DICT: &str = r#"
-kind = "company"
-[[entity]]
-name = "OpenAI"
-[[entity]]
-name = "Google"
-aliases = ["谷歌"]
-"#;
-
 #[test]
 fn header_variants_are_parsed() {
     let dir = TempDir::new("headers");
@@ -42,7 +33,7 @@ fn header_variants_are_parsed() {
         # 20240808  building makemore (中) #AI#每日陪读\n\
         # 20241345 Bad date OpenAI\n\
         # 20241009 micrograd (四)#每日陪读\n";
-    let v = build_json(&dir, notes, DICT);
+    let v = build_json(&dir, notes, COMPANIES);
     let notes = v["notes"].as_array().unwrap();
     let got: Vec<(u64, Value, &str, Vec<&str>)> = notes
         .iter()
@@ -92,7 +83,7 @@ fn header_variants_are_parsed() {
 fn bad_dates_warn_with_file_and_line() {
     let dir = TempDir::new("baddate");
     dir.write("notes/a.md", "# 20241345 T\n+ x\n# 2024083 U\n");
-    dir.write("dict/d.toml", DICT);
+    dir.write("dict/d.toml", COMPANIES);
     let run = notegraph_in(
         dir.path(),
         &[
@@ -128,7 +119,7 @@ fn links_and_urls_are_kept_and_never_matched() {
         + [https://openai.com/google](https://openai.com/google)\n\
         [https://x.org/a](https://x.org/a)\n\
         + see [the post](https://y.org/b) by 谷歌\n";
-    let v = build_json(&dir, notes, DICT);
+    let v = build_json(&dir, notes, COMPANIES);
     let n = &v["notes"][0];
     assert_eq!(
         n["urls"],
