@@ -468,40 +468,43 @@ fn read_files(inputs: &[PathBuf]) -> Result<(Vec<SourceFile>, Vec<Warning>)> {
             "point --input at a folder of notes or at a note file",
         ));
     }
-    // Reading and UTF-8 validation in parallel, in path order.
-    let read: Vec<(PathBuf, std::io::Result<Vec<u8>>)> = paths
+    // Reading, the binary check and UTF-8 validation run in parallel (decoding 100 MB in
+    // sequence was 0.15 s of wall time); results keep path order.
+    // Each file gives the file (None when skipped) and a warning about it.
+    let read: Vec<Result<(Option<SourceFile>, Option<Warning>)>> = paths
         .into_par_iter()
         .map(|path| {
-            let bytes = std::fs::read(&path);
-            (path, bytes)
+            let bytes = std::fs::read(&path).map_err(|e| Error::input(&path, e))?;
+            if let Some(at) = text::binary_offset(&bytes) {
+                let (line, col) = text::line_col(&bytes, at);
+                let warning = Warning::new(
+                    Location::new(&path, line).with_col(col),
+                    "binary file (a nul byte here); skipped",
+                    "keep only text notes (.txt, .md, .markdown) in the input folder",
+                );
+                return Ok((None, Some(warning)));
+            }
+            let (text, bad) = text::decode(bytes);
+            let warning = bad.map(|bad| {
+                let more = match bad.lines {
+                    1 => String::new(),
+                    2 => " and on 1 more line".to_string(),
+                    n => format!(" and on {} more lines", n - 1),
+                };
+                Warning::new(
+                    Location::new(&path, bad.line).with_col(bad.col),
+                    format!("invalid utf-8 here{more}; the bad bytes now read as \u{FFFD}"),
+                    "save the note as utf-8 (from gbk: iconv -f gbk -t utf-8)",
+                )
+            });
+            Ok((Some(SourceFile { path, text }), warning))
         })
         .collect();
     let mut files = Vec::with_capacity(read.len());
-    for (path, bytes) in read {
-        let bytes = bytes.map_err(|e| Error::input(&path, e))?;
-        if let Some(at) = text::binary_offset(&bytes) {
-            let (line, col) = text::line_col(&bytes, at);
-            warnings.push(Warning::new(
-                Location::new(&path, line).with_col(col),
-                "binary file (a nul byte here); skipped",
-                "keep only text notes (.txt, .md, .markdown) in the input folder",
-            ));
-            continue;
-        }
-        let (text, bad) = text::decode(bytes);
-        if let Some(bad) = bad {
-            let more = match bad.lines {
-                1 => String::new(),
-                2 => " and on 1 more line".to_string(),
-                n => format!(" and on {} more lines", n - 1),
-            };
-            warnings.push(Warning::new(
-                Location::new(&path, bad.line).with_col(bad.col),
-                format!("invalid utf-8 here{more}; the bad bytes now read as \u{FFFD}"),
-                "save the note as utf-8 (from gbk: iconv -f gbk -t utf-8)",
-            ));
-        }
-        files.push(SourceFile { path, text });
+    for r in read {
+        let (file, warning) = r?;
+        files.extend(file);
+        warnings.extend(warning);
     }
     Ok((files, warnings))
 }
