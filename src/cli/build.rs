@@ -84,6 +84,9 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
             writeln!(out, "wrote {}", display_path(f))?;
         }
     }
+    // The process exits next: freeing a large workspace one allocation at a time cost
+    // ~0.1 s of a 100 MB build (1.8% of its CPU profile) for nothing.
+    std::mem::forget(ws);
     Ok(Outcome::Found)
 }
 
