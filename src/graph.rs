@@ -265,10 +265,13 @@ impl CoMentionGraph {
             touched.clear();
         }
         drop(slots);
+        // The dates alone, in one small array: looked up through `flat` they are millions of
+        // random reads: 124 -> 67 ms at 100 MB once they no longer come from the entries.
+        let entry_dates: Vec<Option<Date>> = entries.iter().map(|e| e.date).collect();
         for (k, e) in edges.iter_mut().enumerate() {
             let dates = flat[edge_start[k]..edge_start[k + 1]]
                 .iter()
-                .filter_map(|&i| entries[i as usize].date);
+                .filter_map(|&i| entry_dates[i as usize]);
             (e.first_seen, e.last_seen) = dates.fold((None, None), |(lo, hi), d| {
                 (
                     Some(lo.map_or(d, |x: Date| x.min(d))),
