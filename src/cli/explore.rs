@@ -75,20 +75,20 @@ pub fn notes(a: &NotesArgs) -> Result<Outcome, CliError> {
     let until = parse_date("--until", a.until.as_deref())?;
     let ws = load(&a.input, false)?;
     let q = NotesQuery {
-        entities: resolve_all(&ws, &a.names)?,
+        entities: resolve_all(ws, &a.names)?,
         all: a.all,
-        exclude: resolve_all(&ws, &a.not)?,
+        exclude: resolve_all(ws, &a.not)?,
         kinds: kinds(&a.kind),
         since,
         until,
         limit: a.limit,
     };
-    let answer = query::notes(&ws, &q)?;
-    let what = describe(&ws, &q);
+    let answer = query::notes(ws, &q)?;
+    let what = describe(ws, &q);
     let mut out = stdout();
     show::notes(
         &mut out,
-        &ws,
+        ws,
         &answer,
         &what,
         a.show.json,
@@ -101,13 +101,13 @@ pub fn notes(a: &NotesArgs) -> Result<Outcome, CliError> {
 /// `explain`.
 pub fn explain(a: &ExplainArgs) -> Result<Outcome, CliError> {
     let ws = load(&a.input, false)?;
-    let (x, y) = (resolve(&ws, &a.a)?, resolve(&ws, &a.b)?);
-    let answer = query::explain(&ws, x, y)?;
-    let what = format!("both {} and {}", name(&ws, x), name(&ws, y));
+    let (x, y) = (resolve(ws, &a.a)?, resolve(ws, &a.b)?);
+    let answer = query::explain(ws, x, y)?;
+    let what = format!("both {} and {}", name(ws, x), name(ws, y));
     let mut out = stdout();
     show::notes(
         &mut out,
-        &ws,
+        ws,
         &answer,
         &what,
         a.show.json,
@@ -147,10 +147,10 @@ fn describe(ws: &Workspace, q: &NotesQuery) -> String {
 /// `entity`.
 pub fn entity(a: &EntityArgs) -> Result<Outcome, CliError> {
     let ws = load(&a.input, true)?;
-    let id = resolve(&ws, &a.name)?;
-    let p = query::profile(&ws, id, a.limit);
+    let id = resolve(ws, &a.name)?;
+    let p = query::profile(ws, id, a.limit);
     let mut out = stdout();
-    show::entity(&mut out, &ws, &p, a.json)?;
+    show::entity(&mut out, ws, &p, a.json)?;
     out.flush()?;
     Ok(outcome(p.node.is_some()))
 }
@@ -158,15 +158,15 @@ pub fn entity(a: &EntityArgs) -> Result<Outcome, CliError> {
 /// `related`.
 pub fn related(a: &RelatedArgs) -> Result<Outcome, CliError> {
     let ws = load(&a.input, true)?;
-    let id = resolve(&ws, &a.name)?;
+    let id = resolve(ws, &a.name)?;
     let ks = kinds(&a.kind);
-    let mut shown = query::related(&ws, id, a.by.into(), &ks);
+    let mut shown = query::related(ws, id, a.by.into(), &ks);
     let total = shown.len();
     shown.truncate(a.limit);
     let mut out = stdout();
     show::related(
         &mut out,
-        &ws,
+        ws,
         id,
         &shown,
         total,
@@ -181,9 +181,9 @@ pub fn related(a: &RelatedArgs) -> Result<Outcome, CliError> {
 /// `top`.
 pub fn top(a: &TopArgs) -> Result<Outcome, CliError> {
     let ws = load(&a.input, true)?;
-    let nodes = query::top(&ws, a.by.into(), &kinds(&a.kind), a.limit);
+    let nodes = query::top(ws, a.by.into(), &kinds(&a.kind), a.limit);
     let mut out = stdout();
-    show::top(&mut out, &ws, &nodes, a.json)?;
+    show::top(&mut out, ws, &nodes, a.json)?;
     out.flush()?;
     Ok(outcome(!nodes.is_empty()))
 }
@@ -191,10 +191,10 @@ pub fn top(a: &TopArgs) -> Result<Outcome, CliError> {
 /// `path`.
 pub fn path(a: &PathArgs) -> Result<Outcome, CliError> {
     let ws = load(&a.input, true)?;
-    let (x, y) = (resolve(&ws, &a.a)?, resolve(&ws, &a.b)?);
-    let hops = query::path(&ws, x, y)?;
+    let (x, y) = (resolve(ws, &a.a)?, resolve(ws, &a.b)?);
+    let hops = query::path(ws, x, y)?;
     let mut out = stdout();
-    show::path(&mut out, &ws, (x, y), &hops, a.json)?;
+    show::path(&mut out, ws, (x, y), &hops, a.json)?;
     out.flush()?;
     Ok(outcome(hops.is_some()))
 }
@@ -202,7 +202,7 @@ pub fn path(a: &PathArgs) -> Result<Outcome, CliError> {
 /// `stats`.
 pub fn stats(a: &StatsArgs) -> Result<Outcome, CliError> {
     let ws = load(&a.input, true)?;
-    let s = query::stats(&ws);
+    let s = query::stats(ws);
     let mut out = stdout();
     show::stats(&mut out, &s, a.json)?;
     out.flush()?;
@@ -212,10 +212,10 @@ pub fn stats(a: &StatsArgs) -> Result<Outcome, CliError> {
 /// `timeline`.
 pub fn timeline(a: &TimelineArgs) -> Result<Outcome, CliError> {
     let ws = load(&a.input, false)?;
-    let ids = resolve_all(&ws, &a.names)?;
-    let t = query::timeline(&ws, &ids);
+    let ids = resolve_all(ws, &a.names)?;
+    let t = query::timeline(ws, &ids);
     let mut out = stdout();
-    show::timeline(&mut out, &ws, &t, a.json)?;
+    show::timeline(&mut out, ws, &t, a.json)?;
     out.flush()?;
     Ok(outcome(!t.is_empty()))
 }
