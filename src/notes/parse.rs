@@ -370,6 +370,8 @@ pub fn parse_file(path: &Path, text: &str, file: usize) -> (Vec<Entry>, Vec<Warn
         ));
     }
     for e in &mut entries {
+        // Lines are kept for the whole run: growth slack was ~a third of their memory.
+        e.lines.shrink_to_fit();
         // A set beside the list: checking the list itself is quadratic in the number of links.
         let mut seen = HashSet::new();
         for l in &e.lines {
