@@ -18,19 +18,15 @@ use std::io::Write;
 
 /// Builds the workspace for a query (no layout; no graph unless `graph`) and mentions
 /// damaged notes in one line: the full list belongs to `build`, not to every question.
-///
-/// The process answers one question and exits, so the workspace is leaked rather than
-/// freed: dropping a large corpus's entries and mentions one allocation at a time took
-/// ~0.1 s after the answer was printed.
 fn load(input: &InputArgs, graph: bool) -> Result<&'static Workspace, CliError> {
-    let ws = Workspace::build(&input.query_options(graph))?;
+    let ws = super::open(&input.query_options(graph))?;
     if !ws.warnings.is_empty() {
         eprintln!(
             "note: {} warning(s) about damaged notes; `notegraph build` lists them",
             ws.warnings.len()
         );
     }
-    Ok(Box::leak(Box::new(ws)))
+    Ok(ws)
 }
 
 /// Resolves every name, dropping repeats (OpenAI and openai are one entity).

@@ -90,6 +90,14 @@ fn run(cli: Cli) -> Result<Outcome, CliError> {
     }
 }
 
+/// Builds the workspace and keeps it until the process exits. Every command runs once and
+/// exits, so the workspace is leaked rather than freed: dropping a large corpus's entries
+/// and mentions one allocation at a time cost ~0.1 s (1.8% of a 100 MB build's CPU profile)
+/// after the work was done.
+pub fn open(opts: &notegraph::workspace::Options) -> Result<&'static Workspace, Error> {
+    Ok(Box::leak(Box::new(Workspace::build(opts)?)))
+}
+
 /// Prints warnings about damaged notes to stderr, one per line.
 pub fn print_warnings(ws: &Workspace, all: bool) {
     let mut err = io::stderr().lock();
