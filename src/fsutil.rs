@@ -22,8 +22,9 @@ fn has_extension(path: &Path, exts: &[&str]) -> bool {
 /// duplicates, so the directory order of the file system never shows in an output. Symlink
 /// loops are walked once, and a file reached twice (through a symlink, or named twice) is
 /// read once; both are reported as warnings, as are broken links.
-pub fn discover(inputs: &[PathBuf], exts: &[&str]) -> Result<(Vec<PathBuf>, Vec<Warning>)> {
-    let mut files = BTreeSet::new();
+pub fn discover(inputs: &[PathBuf], exts: &[&str]) -> Result<Discovered> {
+    // Path -> size in bytes.
+    let mut files = BTreeMap::new();
     let mut warnings = Vec::new();
     for input in inputs {
         let meta = fs::metadata(input).map_err(|e| Error::input(input, e))?;
@@ -31,14 +32,15 @@ pub fn discover(inputs: &[PathBuf], exts: &[&str]) -> Result<(Vec<PathBuf>, Vec<
             let mut seen = BTreeSet::new();
             walk(input, exts, &mut files, &mut seen, &mut warnings)?;
         } else {
-            files.insert(input.clone());
+            files.insert(input.clone(), meta.len());
         }
     }
     // Canonical paths identify one file behind several names; the first name in sorted
     // order is kept, so the choice does not depend on the directory order either.
     let mut canonical: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
     let mut unique = Vec::with_capacity(files.len());
-    for path in files {
+    let mut bytes = 0;
+    for (path, len) in files {
         match fs::canonicalize(&path) {
             Ok(c) => match canonical.get(&c) {
                 Some(first) => warnings.push(Warning::new(
@@ -52,18 +54,37 @@ pub fn discover(inputs: &[PathBuf], exts: &[&str]) -> Result<(Vec<PathBuf>, Vec<
                 None => {
                     canonical.insert(c, path.clone());
                     unique.push(path);
+                    bytes += len;
                 }
             },
-            Err(_) => unique.push(path),
+            Err(_) => {
+                unique.push(path);
+                bytes += len;
+            }
         }
     }
-    Ok((unique, warnings))
+    Ok(Discovered {
+        paths: unique,
+        bytes,
+        warnings,
+    })
+}
+
+/// What [`discover`] found.
+#[derive(Debug)]
+pub struct Discovered {
+    /// The files, sorted by path.
+    pub paths: Vec<PathBuf>,
+    /// Their total size when listed, in bytes.
+    pub bytes: u64,
+    /// Loops, duplicates and broken links, skipped.
+    pub warnings: Vec<Warning>,
 }
 
 fn walk(
     dir: &Path,
     exts: &[&str],
-    files: &mut BTreeSet<PathBuf>,
+    files: &mut BTreeMap<PathBuf, u64>,
     seen: &mut BTreeSet<PathBuf>,
     warnings: &mut Vec<Warning>,
 ) -> Result<()> {
@@ -86,7 +107,7 @@ fn walk(
         match fs::metadata(&path) {
             Ok(m) if m.is_dir() => walk(&path, exts, files, seen, warnings)?,
             Ok(m) if m.is_file() && has_extension(&path, exts) => {
-                files.insert(path);
+                files.insert(path, m.len());
             }
             Ok(_) => {}
             // Only a symlink can fail here: the folder listing itself worked.

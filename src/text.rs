@@ -235,12 +235,19 @@ pub fn fold_into(s: &str, out: &mut Folded) -> bool {
 
 /// Folds an alias the same way as note text, and trims it.
 pub fn fold_alias(s: &str) -> String {
-    // Trimmed in place: the dictionary folds every one of its 25k aliases on each load.
-    let mut text = fold(s.trim()).text;
-    text.truncate(text.trim_end().len());
-    let lead = text.len() - text.trim_start().len();
-    text.drain(..lead);
-    text
+    fold_alias_into(s, &mut Folded::default()).to_string()
+}
+
+/// [`fold_alias`] into a reused buffer: the folded alias, borrowed from `s` itself when
+/// folding changes nothing. The matcher folds every alias to see whether the notes can hold
+/// it, and keeps a few hundred of 27k on a small corpus: a String each cost more than that.
+pub fn fold_alias_into<'a>(s: &'a str, out: &'a mut Folded) -> &'a str {
+    let s = s.trim();
+    let folded = match fold_into(s, out) {
+        true => out.text.as_str(),
+        false => s,
+    };
+    folded.trim()
 }
 
 /// Splits text into lines on `\n`, `\r\n` or a lone `\r`. Yields `(start, end)` byte ranges

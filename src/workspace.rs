@@ -5,7 +5,7 @@ use crate::dictionary::{self, Dictionary, EntityId};
 use crate::error::{Error, Location, Result, Warning};
 use crate::fsutil;
 use crate::graph::{CoMentionGraph, EntryFacts, Scope};
-use crate::matcher::Matcher;
+use crate::matcher::{Matcher, Windows};
 use crate::mentions::{self, Mention};
 use crate::notes::{self, Entry, SourceFile};
 use crate::text;
@@ -170,11 +170,33 @@ pub struct Workspace {
     pub timings: Timings,
     /// Bytes of note text read.
     pub bytes: usize,
-    /// The compiled dictionary, when the build needed it (see [`Workspace::matcher`]).
+    /// The compiled dictionary, when the build needed all of it (see [`Workspace::matcher`]).
     matcher: OnceLock<Matcher>,
+    /// The automaton the build matched with, if it matched anything.
+    pub automaton: Option<AutomatonStats>,
     /// Cache hits and misses, when the build used a cache.
     pub cache: Option<CacheStats>,
 }
+
+/// The automaton a build matched the notes with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AutomatonStats {
+    /// Aliases and guards in it: all of the dictionary's, or only those the text to match
+    /// can hold (see [`Matcher::for_text`]).
+    pub patterns: usize,
+    /// Its heap memory in bytes.
+    pub bytes: usize,
+}
+
+/// Notes up to this many bytes per alias of the dictionary (in total, or the part of them
+/// the cache does not cover) are read before the automaton is built, which then holds only
+/// the patterns their text can match (see [`Matcher::for_text`]). Finding those takes a
+/// pass over the text, ~6 ms per MB on two cores, against a whole automaton's ~3.5 ms per
+/// thousand aliases (7.5 for the bundled ones, which are longer): at 64 bytes per alias the
+/// pass costs a tenth of the build it may spare, while at 10 MB with 10k aliases it cost
+/// more than it saved. Past the limit the whole automaton is built while the notes are
+/// read.
+const FILTER_BYTES_PER_ALIAS: u64 = 64;
 
 /// How the cache served a build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,12 +225,16 @@ impl Workspace {
                     .map(|l| (l.dictionary, Some(l.build), l.hit, l.pending)),
                 None => dictionary::load(&opts.dicts).map(|d| (d, None, false, None)),
             })?;
-        // The automaton needs only the dictionary and reading needs only the notes: build
-        // one while the other runs (with 100k aliases the automaton takes about as long as
-        // reading and parsing 100 MB), unless the cache may spare it: whether a cached file
-        // still holds is known only once the notes are read. Parsing and matching run on
-        // every core, one file or entry per task; rayon's indexed collect keeps file then
-        // line order, so the result is the same as in sequence.
+        let (found, discover_took) = timed(|| discover_notes(&opts.inputs));
+        let found = found?;
+        // The automaton needs only the dictionary and reading needs only the notes: for a
+        // large corpus, build one while the other runs (with 100k aliases the automaton
+        // takes about as long as reading and parsing 100 MB), unless the cache may spare it:
+        // whether a cached file still holds is known only once the notes are read. Parsing
+        // and matching run on every core, one file or entry per task; rayon's indexed
+        // collect keeps file then line order, so the result is the same as in sequence.
+        let filter_max = FILTER_BYTES_PER_ALIAS * dictionary.alias_count() as u64;
+        let eager = found.bytes > filter_max;
         let (cache, read_parse) = rayon::join(
             || {
                 // A freshly loaded dictionary's compiled copy is written meanwhile too: it
@@ -224,6 +250,7 @@ impl Workspace {
                         });
                         let matcher = match &cache.0 {
                             Some(c) if !c.is_empty() => None,
+                            _ if !eager => None,
                             _ => Some(timed(|| Matcher::new(&dictionary))),
                         };
                         (cache, matcher)
@@ -233,7 +260,7 @@ impl Workspace {
             },
             || -> Result<_> {
                 report(opts, |p| p.set_stage(1, 0));
-                let (read, read_took) = timed(|| read_files(&opts.inputs));
+                let (read, read_took) = timed(|| read_files(found));
                 let (files, warnings) = read?;
                 let (parsed, parse_took) = timed(|| {
                     files
@@ -254,7 +281,7 @@ impl Workspace {
             m
         });
         let (files, mut warnings, parsed, read_took, parse_took) = read_parse?;
-        timings.stages.push(("read", read_took));
+        timings.stages.push(("read", discover_took + read_took));
         let bytes = files.iter().map(|f| f.text.len()).sum();
         let per_file: Vec<usize> = parsed.iter().map(|p| p.0.len()).collect();
         let (entries, merge_took) = timed(|| {
@@ -283,11 +310,29 @@ impl Workspace {
             .map(|i| cached.get(i).is_some_and(|c| c.mentions.is_some()))
             .collect();
         let hits = hit.iter().filter(|&&h| h).count();
+        let mut filtered = false;
         if hits < files.len() && matcher.is_none() {
-            let (m, took) = timed(|| Matcher::new(&dictionary));
+            let missed: u64 = files
+                .iter()
+                .zip(&hit)
+                .filter(|(_, &h)| !h)
+                .map(|(f, _)| f.text.len() as u64)
+                .sum();
+            filtered = missed <= filter_max;
+            let (m, took) = timed(|| match filtered {
+                true => {
+                    let windows = windows(&entries, &files, &hit, missed as usize);
+                    Matcher::for_text(&dictionary, &windows)
+                }
+                false => Matcher::new(&dictionary),
+            });
             timings.stages.push(("automaton", took));
             matcher = Some(m);
         }
+        let automaton = matcher.as_ref().map(|m| AutomatonStats {
+            patterns: m.pattern_count(),
+            bytes: m.memory_usage(),
+        });
         report(opts, |p| p.set_stage(2, entries.len() as u64));
         let mentions: Vec<Vec<Mention>> = timings.record("match", || {
             let matched: Vec<Vec<Mention>> = match &matcher {
@@ -374,20 +419,20 @@ impl Workspace {
             warnings,
             timings,
             bytes,
-            matcher: matcher.map_or_else(OnceLock::new, OnceLock::from),
+            // A filtered automaton knows only this text's names: other text gets a full one.
+            matcher: matcher
+                .filter(|_| !filtered)
+                .map_or_else(OnceLock::new, OnceLock::from),
+            automaton,
             cache,
         })
     }
 
-    /// The compiled dictionary, built now if the build did not need it (every file's
-    /// mentions came from the cache).
+    /// The whole compiled dictionary, for any text; built now if the build did not need it
+    /// (every file's mentions came from the cache, or the automaton held only the patterns
+    /// the notes can match).
     pub fn matcher(&self) -> &Matcher {
         self.matcher.get_or_init(|| Matcher::new(&self.dictionary))
-    }
-
-    /// The compiled dictionary if it was built.
-    pub fn built_matcher(&self) -> Option<&Matcher> {
-        self.matcher.get()
     }
 
     /// The file an entry comes from.
@@ -456,18 +501,47 @@ fn store(cache: &Cache, cached: &[Cached], per_file: &[usize], mentions: &[Vec<M
     cache.store(&records).is_ok()
 }
 
-/// Reads every note file under `inputs`. Binary files are skipped with a warning; invalid
-/// UTF-8 is replaced and reported at its line. Finding no note file at all is an error: an
-/// empty graph would silently replace the previous outputs.
-fn read_files(inputs: &[PathBuf]) -> Result<(Vec<SourceFile>, Vec<Warning>)> {
-    let (paths, mut warnings) = fsutil::discover(inputs, fsutil::NOTE_EXTENSIONS)?;
-    if paths.is_empty() {
+/// The windows of every line the cache does not cover (`bytes` of text), for
+/// [`Matcher::for_text`]: one set per core, merged.
+fn windows(entries: &[Entry], files: &[SourceFile], hit: &[bool], bytes: usize) -> Windows {
+    let todo: Vec<&Entry> = entries.iter().filter(|e| !hit[e.file]).collect();
+    let per_task = todo.len().div_ceil(rayon::current_num_threads()).max(1);
+    todo.par_chunks(per_task)
+        .map(|chunk| {
+            let mut w = Windows::for_bytes(bytes);
+            for e in chunk {
+                for line in &e.lines {
+                    w.add_line(files[e.file].slice(&line.span));
+                }
+            }
+            w
+        })
+        .reduce_with(Windows::merge)
+        .unwrap_or_else(|| Windows::for_bytes(bytes))
+}
+
+/// Lists the note files under `inputs`. Finding none is an error: an empty graph would
+/// silently replace the previous outputs.
+fn discover_notes(inputs: &[PathBuf]) -> Result<fsutil::Discovered> {
+    let found = fsutil::discover(inputs, fsutil::NOTE_EXTENSIONS)?;
+    if found.paths.is_empty() {
         return Err(Error::input_problem(
             Location::new(inputs.first().cloned().unwrap_or_default(), 0),
             "no note files (*.txt, *.md, *.markdown) found",
             "point --input at a folder of notes or at a note file",
         ));
     }
+    Ok(found)
+}
+
+/// Reads the note files [`discover_notes`] found. Binary files are skipped with a warning;
+/// invalid UTF-8 is replaced and reported at its line.
+fn read_files(found: fsutil::Discovered) -> Result<(Vec<SourceFile>, Vec<Warning>)> {
+    let fsutil::Discovered {
+        paths,
+        mut warnings,
+        ..
+    } = found;
     // Reading, the binary check and UTF-8 validation run in parallel (decoding 100 MB in
     // sequence after the reads was ~0.2 s on one core in the profile). Each file gives the
     // file (None when skipped) and a warning about it; results keep path order.

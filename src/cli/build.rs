@@ -57,7 +57,8 @@ pub fn build(a: &BuildArgs) -> Result<Outcome, CliError> {
             "millis": elapsed.as_millis() as u64,
             "bytes": ws.bytes,
             // 0 when every file's mentions came from the cache and no automaton was built.
-            "automaton_bytes": ws.built_matcher().map_or(0, |m| m.memory_usage()),
+            "automaton_bytes": ws.automaton.map_or(0, |a| a.bytes),
+            "automaton_patterns": ws.automaton.map_or(0, |a| a.patterns),
             "cache": ws.cache.map(|c| serde_json::json!({
                 "dictionary_hit": c.dictionary,
                 "hits": c.hits,

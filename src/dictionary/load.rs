@@ -212,7 +212,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Dictionary> {
 /// Finds and reads every `*.toml` and `*.json` under `paths`, in path order. No file is an
 /// error, and so is the first file (in path order) that cannot be read.
 pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
-    let (files, _) = fsutil::discover(paths, &["toml", "json"])?;
+    let files = fsutil::discover(paths, &["toml", "json"])?.paths;
     if files.is_empty() {
         let path = paths.first().cloned().unwrap_or_default();
         return Err(Error::dictionary(

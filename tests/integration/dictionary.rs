@@ -3,7 +3,7 @@
 
 use crate::common::{root, TempDir};
 use notegraph::dictionary::{self, EntityId, Kind};
-use notegraph::matcher::Matcher;
+use notegraph::matcher::{Matcher, Windows};
 
 #[test]
 fn bundled_dictionaries_load_and_cover_the_domain() {
@@ -92,6 +92,53 @@ fn every_alias_matches_its_own_entity() {
         "{} aliases do not match their entity:\n{}",
         wrong.len(),
         wrong.join("\n")
+    );
+}
+
+#[test]
+fn an_automaton_for_the_seeds_finds_what_the_whole_dictionary_does() {
+    // What a build on a small corpus matches with (Matcher::for_text) against the whole
+    // automaton, on every line of the seeds and of the explore and interop fixtures.
+    let d = dictionary::load(&[root().join("dictionaries")]).unwrap();
+    let mut texts = Vec::new();
+    for dir in [
+        "seeds",
+        "tests/fixtures/explore",
+        "tests/fixtures/interop/notes",
+    ] {
+        let mut paths: Vec<_> = std::fs::read_dir(root().join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md" || x == "txt"))
+            .collect();
+        paths.sort();
+        texts.extend(paths.iter().map(|p| std::fs::read_to_string(p).unwrap()));
+    }
+    let lines: Vec<&str> = texts.iter().flat_map(|t| t.lines()).collect();
+    let mut w = Windows::for_bytes(lines.iter().map(|l| l.len()).sum());
+    for line in &lines {
+        w.add_line(line);
+    }
+    let (full, small) = (Matcher::new(&d), Matcher::for_text(&d, &w));
+    assert!(
+        small.pattern_count() * 5 < full.pattern_count(),
+        "{} of {} patterns kept",
+        small.pattern_count(),
+        full.pattern_count()
+    );
+    let (mut want, mut got) = (Vec::new(), Vec::new());
+    let mut found = 0;
+    for line in &lines {
+        want.clear();
+        got.clear();
+        full.find(line, &mut want);
+        small.find(line, &mut got);
+        assert_eq!(got, want, "line {line:?}");
+        found += want.len();
+    }
+    assert!(
+        found > 500,
+        "only {found} hits: the comparison saw too little"
     );
 }
 

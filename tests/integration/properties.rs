@@ -5,7 +5,7 @@
 //! arbitrary chars, so the generator reaches the interesting corners quickly.
 
 use notegraph::dictionary::{self, Dictionary, Kind};
-use notegraph::matcher::{Hit, Matcher};
+use notegraph::matcher::{Hit, Matcher, Windows};
 use notegraph::notes::{parse_file, LineKind};
 use notegraph::text;
 use proptest::prelude::*;
@@ -174,6 +174,32 @@ proptest! {
                 matcher().find(line, &mut hits);
                 check_hits(line, &hits)?;
             }
+        }
+    }
+
+    #[test]
+    fn a_matcher_for_the_text_finds_what_the_full_one_does(s in note()) {
+        // Built from the windows of the parsed lines (plus the raw text, the case
+        // `Matcher::find` is also called on in these tests), then run on those lines.
+        let (entries, _) = parse_file(Path::new("p.md"), &s, 0);
+        let lines: Vec<&str> = entries
+            .iter()
+            .flat_map(|e| e.lines.iter().map(|l| &s[l.span.clone()]))
+            .chain([s.as_str()])
+            .collect();
+        let mut w = Windows::for_bytes(s.len());
+        for line in &lines {
+            w.add_line(line);
+        }
+        let filtered = Matcher::for_text(dict(), &w);
+        prop_assert!(filtered.pattern_count() <= matcher().pattern_count());
+        let (mut want, mut got) = (Vec::new(), Vec::new());
+        for line in &lines {
+            want.clear();
+            got.clear();
+            matcher().find(line, &mut want);
+            filtered.find(line, &mut got);
+            prop_assert_eq!(&got, &want, "line {:?}", line);
         }
     }
 
