@@ -40,17 +40,18 @@ pub fn entry_mentions(
     let mut out = Vec::new();
     for line in &entry.lines {
         hits.clear();
-        let text = file.slice(&line.span);
+        let span = line.span();
+        let text = file.slice(&span);
         matcher.find(text, &mut hits);
         if hits.is_empty() {
             continue;
         }
         // Columns are counted once per line, left to right: counting from the line start
         // for every hit is quadratic on a long line with many mentions.
-        let line_start = file.text[..line.span.start]
+        let line_start = file.text[..span.start]
             .rfind(['\n', '\r'])
             .map_or(0, |p| p + 1);
-        let mut col = file.text[line_start..line.span.start].chars().count() + 1;
+        let mut col = file.text[line_start..span.start].chars().count() + 1;
         let mut at = 0;
         for h in &hits {
             col += text[at..h.start].chars().count();
@@ -58,10 +59,10 @@ pub fn entry_mentions(
             out.push(Mention {
                 entity: h.entity,
                 alias: h.alias,
-                line: line.number,
+                line: line.number(),
                 col,
-                start: line.span.start + h.start,
-                end: line.span.start + h.end,
+                start: span.start + h.start,
+                end: span.start + h.end,
                 group: line.group,
                 rule: h.rule,
                 weak: h.weak,

@@ -216,16 +216,16 @@ fn hit_lines(ws: &Workspace, entry: usize, matched: &[EntityId]) -> Vec<HitLine>
         .filter_map(|line| {
             let marks: Vec<Mark> = ms
                 .iter()
-                .filter(|m| m.line == line.number && matched.binary_search(&m.entity).is_ok())
+                .filter(|m| m.line == line.number() && matched.binary_search(&m.entity).is_ok())
                 .map(|m| Mark {
                     entity: m.entity,
                     span: m.start..m.end,
                 })
                 .collect();
             (!marks.is_empty()).then(|| HitLine {
-                number: line.number,
+                number: line.number(),
                 kind: line.kind,
-                content: line.span.clone(),
+                content: line.span(),
                 marks,
             })
         })

@@ -147,13 +147,13 @@ pub fn suggest(ws: &Workspace) -> Vec<Suggestion> {
     for (k, e) in ws.entries.iter().enumerate() {
         let file = &ws.files[e.file];
         for l in &e.lines {
-            let line = file.slice(&l.span);
+            let line = file.slice(&l.span());
             let urls = crate::text::url_spans(line);
             let in_url = |a: usize| urls.iter().any(|&(s, t)| a >= s && a < t);
             for c in p.bold.captures_iter(line) {
                 let m = c.get(1).unwrap();
                 if !known(matcher, m.as_str(), &mut hits) {
-                    add(m.as_str(), Source::Bold, None, k, e, l.number, line);
+                    add(m.as_str(), Source::Bold, None, k, e, l.number(), line);
                 }
             }
             for (re, latin_first) in [(&p.gloss_en_zh, true), (&p.gloss_zh_en, false)] {
@@ -166,7 +166,7 @@ pub fn suggest(ws: &Workspace) -> Vec<Suggestion> {
                         hits.clear();
                         matcher.find(known_side, &mut hits);
                         let id = hits.first().map(|h| ws.dictionary.get(h.entity).id.clone());
-                        add(new_side, Source::Gloss, id, k, e, l.number, line);
+                        add(new_side, Source::Gloss, id, k, e, l.number(), line);
                     }
                 }
             }
@@ -180,12 +180,12 @@ pub fn suggest(ws: &Workspace) -> Vec<Suggestion> {
                 } else {
                     Source::Capitalised
                 };
-                add(s, source, None, k, e, l.number, line);
+                add(s, source, None, k, e, l.number(), line);
             }
             for c in p.quoted.captures_iter(line) {
                 let m = c.get(1).unwrap();
                 if !known(matcher, m.as_str(), &mut hits) {
-                    add(m.as_str(), Source::Quoted, None, k, e, l.number, line);
+                    add(m.as_str(), Source::Quoted, None, k, e, l.number(), line);
                 }
             }
         }

@@ -511,7 +511,7 @@ fn windows(entries: &[Entry], files: &[SourceFile], hit: &[bool], bytes: usize) 
             let mut w = Windows::for_bytes(bytes);
             for e in chunk {
                 for line in &e.lines {
-                    w.add_line(files[e.file].slice(&line.span));
+                    w.add_line(files[e.file].slice(&line.span()));
                 }
             }
             w
@@ -559,6 +559,14 @@ fn read_files(found: fsutil::Discovered) -> Result<(Vec<SourceFile>, Vec<Warning
                 return Ok((None, Some(warning)));
             }
             let (text, bad) = text::decode(bytes);
+            if text.len() as u64 > notes::MAX_FILE_BYTES {
+                let warning = Warning::new(
+                    Location::new(&path, 0),
+                    "over 4 GiB of text; skipped",
+                    "split it into smaller note files",
+                );
+                return Ok((None, Some(warning)));
+            }
             let warning = bad.map(|bad| {
                 let more = match bad.lines {
                     1 => String::new(),

@@ -293,12 +293,7 @@ pub fn parse_file(path: &Path, text: &str, file: usize) -> (Vec<Entry>, Vec<Warn
                 title,
                 tags,
                 urls: Vec::new(),
-                lines: vec![Line {
-                    number,
-                    kind: LineKind::Header,
-                    span: h_off..end,
-                    group: 0,
-                }],
+                lines: vec![Line::new(number, LineKind::Header, h_off..end, 0)],
             });
             continue;
         }
@@ -349,12 +344,9 @@ pub fn parse_file(path: &Path, text: &str, file: usize) -> (Vec<Entry>, Vec<Warn
             }
         };
         entry.end_line = number;
-        entry.lines.push(Line {
-            number,
-            kind,
-            span: content..end,
-            group: group.max(1),
-        });
+        entry
+            .lines
+            .push(Line::new(number, kind, content..end, group.max(1)));
     }
 
     if entries.is_empty() {
@@ -375,7 +367,7 @@ pub fn parse_file(path: &Path, text: &str, file: usize) -> (Vec<Entry>, Vec<Warn
         // A set beside the list: checking the list itself is quadratic in the number of links.
         let mut seen = HashSet::new();
         for l in &e.lines {
-            let s = &text[l.span.clone()];
+            let s = &text[l.span()];
             for (a, b) in text::url_spans(s) {
                 let u = &s[a..b];
                 if seen.insert(u) {
@@ -383,12 +375,12 @@ pub fn parse_file(path: &Path, text: &str, file: usize) -> (Vec<Entry>, Vec<Warn
                 }
             }
             if let Some(at) = unclosed_link(s) {
-                let line_start = text[..l.span.start]
+                let line_start = text[..l.span().start]
                     .rfind(['\n', '\r'])
                     .map_or(0, |p| p + 1);
-                let col = text[line_start..l.span.start + at].chars().count() + 1;
+                let col = text[line_start..l.span().start + at].chars().count() + 1;
                 warnings.push(Warning::new(
-                    Location::new(path, l.number).with_col(col),
+                    Location::new(path, l.number()).with_col(col),
                     "link without a closing ')'",
                     "write links as [text](url)",
                 ));
@@ -433,7 +425,7 @@ mod tests {
         let kinds: Vec<(usize, LineKind, u32)> = e[0]
             .lines
             .iter()
-            .map(|l| (l.number, l.kind, l.group))
+            .map(|l| (l.number(), l.kind, l.group))
             .collect();
         assert_eq!(
             kinds,

@@ -144,15 +144,16 @@ proptest! {
         for e in &entries {
             prop_assert!(e.line >= 1 && e.line <= e.end_line && e.end_line <= lines.len());
             for l in &e.lines {
-                prop_assert!(s.is_char_boundary(l.span.start) && s.is_char_boundary(l.span.end));
-                let (a, b) = lines[l.number - 1];
-                prop_assert!(a <= l.span.start && l.span.start <= l.span.end && l.span.end <= b,
-                    "line {} span {:?} outside {:?}", l.number, l.span, (a, b));
+                let span = l.span();
+                prop_assert!(s.is_char_boundary(span.start) && s.is_char_boundary(span.end));
+                let (a, b) = lines[l.number() - 1];
+                prop_assert!(a <= span.start && span.start <= span.end && span.end <= b,
+                    "line {} span {:?} outside {:?}", l.number(), span, (a, b));
                 if let LineKind::Bullet { depth, .. } = l.kind {
                     prop_assert!(depth >= 1);
                 }
             }
-            let numbers: Vec<usize> = e.lines.iter().map(|l| l.number).collect();
+            let numbers: Vec<usize> = e.lines.iter().map(|l| l.number()).collect();
             prop_assert!(numbers.windows(2).all(|w| w[0] < w[1]));
         }
         for w in &warnings {
@@ -170,7 +171,7 @@ proptest! {
         for e in &entries {
             for l in &e.lines {
                 hits.clear();
-                let line = &s[l.span.clone()];
+                let line = &s[l.span()];
                 matcher().find(line, &mut hits);
                 check_hits(line, &hits)?;
             }
@@ -184,7 +185,7 @@ proptest! {
         let (entries, _) = parse_file(Path::new("p.md"), &s, 0);
         let lines: Vec<&str> = entries
             .iter()
-            .flat_map(|e| e.lines.iter().map(|l| &s[l.span.clone()]))
+            .flat_map(|e| e.lines.iter().map(|l| &s[l.span()]))
             .chain([s.as_str()])
             .collect();
         let mut w = Windows::for_bytes(s.len());
