@@ -407,8 +407,8 @@ pub fn related(ws: &Workspace, entity: EntityId, by: Measure, kinds: &[Kind]) ->
             Neighbour {
                 entity: g.nodes()[other].entity,
                 weight: edge.weight,
-                jaccard: edge.jaccard,
-                pmi: edge.pmi,
+                jaccard: g.jaccard(e),
+                pmi: g.pmi(e),
                 entries: g.edge_entries(e).iter().map(|&i| i as usize).collect(),
             }
         })

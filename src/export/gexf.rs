@@ -200,9 +200,9 @@ fn write_gexf(ws: &Workspace, sel: &Selection, out: &mut impl Write) -> io::Resu
                 out.write_all(&date_bytes(b))?;
             }
             out.write_all(b"\"><attvalues><attvalue for=\"jaccard\" value=\"")?;
-            write_fixed6(out, e.jaccard)?;
+            write_fixed6(out, g.jaccard(i))?;
             out.write_all(b"\"/><attvalue for=\"pmi\" value=\"")?;
-            write_fixed6(out, e.pmi)?;
+            write_fixed6(out, g.pmi(i))?;
             out.write_all(b"\"/></attvalues></edge>\n")?;
         }
         writeln!(out, "    </edges>")?;

@@ -176,9 +176,9 @@ fn write_doc(ws: &Workspace, sel: &Selection, out: &mut impl Write) -> io::Resul
         out.write_all(b",\"weight\":")?;
         write_uint(out, e.weight.into())?;
         out.write_all(b",\"jaccard\":")?;
-        serde_json::to_writer(&mut *out, &round(e.jaccard, 6))?;
+        serde_json::to_writer(&mut *out, &round(g.jaccard(i), 6))?;
         out.write_all(b",\"pmi\":")?;
-        serde_json::to_writer(&mut *out, &round(e.pmi, 6))?;
+        serde_json::to_writer(&mut *out, &round(g.pmi(i), 6))?;
         out.write_all(b",\"first_seen\":")?;
         write_date(out, e.first_seen)?;
         out.write_all(b",\"last_seen\":")?;
