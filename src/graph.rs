@@ -4,6 +4,7 @@
 //! position in the sorted [`CoMentionGraph::nodes`] and [`CoMentionGraph::edges`] lists.
 
 use crate::dictionary::{EntityId, Kind};
+use crate::mentions::Mention;
 use crate::notes::Date;
 use petgraph::graph::{NodeIndex, UnGraph};
 use std::borrow::Cow;
@@ -19,13 +20,42 @@ pub enum Scope {
     Bullet,
 }
 
-/// What the graph needs to know about one entry.
-#[derive(Debug, Clone)]
-pub struct EntryFacts {
+/// What the graph needs to know about one entry: its mentions are borrowed, so the build
+/// hands over the matched mentions as they are (a copy as `(entity, group)` pairs was 11 MB
+/// at 100 MB of notes, live at the memory peak).
+#[derive(Debug, Clone, Copy)]
+pub struct EntryFacts<'a, M = (EntityId, u32)> {
     /// The entry's date.
     pub date: Option<Date>,
-    /// `(entity, group)` for every mention; group 0 is the header.
-    pub mentions: Vec<(EntityId, u32)>,
+    /// Every mention.
+    pub mentions: &'a [M],
+}
+
+/// What the graph reads of a mention.
+pub trait Mentioned {
+    /// The entity mentioned.
+    fn entity(&self) -> EntityId;
+    /// Where in the entry: 0 for the header, else the top-level block (see
+    /// [`crate::notes::Line::group`]); [`Scope::Bullet`] links within a block.
+    fn group(&self) -> u32;
+}
+
+impl Mentioned for (EntityId, u32) {
+    fn entity(&self) -> EntityId {
+        self.0
+    }
+    fn group(&self) -> u32 {
+        self.1
+    }
+}
+
+impl Mentioned for Mention {
+    fn entity(&self) -> EntityId {
+        self.entity
+    }
+    fn group(&self) -> u32 {
+        self.group
+    }
 }
 
 /// An entity in the graph with its statistics.
@@ -106,7 +136,11 @@ pub const LAYOUT_MAX_NODES: usize = 500;
 
 impl CoMentionGraph {
     /// Builds the graph and all its analytics. `kinds` gives each entity's kind.
-    pub fn build(entries: &[EntryFacts], scope: Scope, kinds: impl Fn(EntityId) -> Kind) -> Self {
+    pub fn build<M: Mentioned>(
+        entries: &[EntryFacts<M>],
+        scope: Scope,
+        kinds: impl Fn(EntityId) -> Kind,
+    ) -> Self {
         let mut g = Self::assemble(entries, scope, kinds);
         g.analyse(true);
         g
@@ -120,14 +154,14 @@ impl CoMentionGraph {
     /// straight into one flat list. At 10 MB x 10k aliases (221k edges, 589k citations) this
     /// took the stage from 292 ms (a pair hash map probed twice per pair, per-edge Vecs) to
     /// about 50 ms.
-    pub fn assemble(
-        entries: &[EntryFacts],
+    pub fn assemble<M: Mentioned>(
+        entries: &[EntryFacts<M>],
         scope: Scope,
         kinds: impl Fn(EntityId) -> Kind,
     ) -> Self {
         let entity_count = entries
             .iter()
-            .flat_map(|e| e.mentions.iter().map(|m| m.0.index() + 1))
+            .flat_map(|e| e.mentions.iter().map(|m| m.entity().index() + 1))
             .max()
             .unwrap_or(0);
         // Per entity: mentions, notes, dates (sorted and deduplicated below), and how many
@@ -136,8 +170,8 @@ impl CoMentionGraph {
         let mut heads = vec![0usize; entity_count + 1];
         let mut scratch = PairScratch::default();
         for e in entries {
-            for m in &e.mentions {
-                node_acc[m.0.index()].0 += 1;
+            for m in e.mentions {
+                node_acc[m.entity().index()].0 += 1;
             }
             scratch.pairs_of(e, scope, |a, _| heads[a.index()] += 1);
             for id in &scratch.ents {
@@ -563,9 +597,14 @@ struct PairScratch {
 impl PairScratch {
     /// Fills `ents` with the entry's distinct entities and calls `f(a, b)` once for every
     /// pair it links, smaller id first.
-    fn pairs_of(&mut self, e: &EntryFacts, scope: Scope, mut f: impl FnMut(EntityId, EntityId)) {
+    fn pairs_of<M: Mentioned>(
+        &mut self,
+        e: &EntryFacts<M>,
+        scope: Scope,
+        mut f: impl FnMut(EntityId, EntityId),
+    ) {
         self.ents.clear();
-        self.ents.extend(e.mentions.iter().map(|m| m.0));
+        self.ents.extend(e.mentions.iter().map(M::entity));
         self.ents.sort_unstable();
         self.ents.dedup();
         match scope {
@@ -579,9 +618,10 @@ impl PairScratch {
             Scope::Bullet => {
                 self.header.clear();
                 self.header
-                    .extend(e.mentions.iter().filter(|m| m.1 == 0).map(|m| m.0));
+                    .extend(e.mentions.iter().filter(|m| m.group() == 0).map(M::entity));
                 self.groups.clear();
-                self.groups.extend(e.mentions.iter().map(|&(a, g)| (g, a)));
+                self.groups
+                    .extend(e.mentions.iter().map(|m| (m.group(), m.entity())));
                 self.groups.sort_unstable();
                 self.groups.dedup();
                 self.pairs.clear();
@@ -1103,10 +1143,10 @@ mod tests {
         ][id.index()]
     }
 
-    fn entry(date: Option<&str>, mentions: &[(EntityId, u32)]) -> EntryFacts {
+    fn entry<'a>(date: Option<&str>, mentions: &'a [(EntityId, u32)]) -> EntryFacts<'a> {
         EntryFacts {
             date: date.map(self::date),
-            mentions: mentions.to_vec(),
+            mentions,
         }
     }
 
@@ -1195,7 +1235,8 @@ mod tests {
     fn bullet_scope_links_only_within_a_top_level_bullet_and_the_header() {
         // Header H (group 0); bullet 1: X, Y; bullet 2: Y, Z.
         let (h, x, y, z) = (A, B, C, D);
-        let e = [entry(None, &[(h, 0), (x, 1), (y, 1), (y, 2), (z, 2)])];
+        let mentions = [(h, 0), (x, 1), (y, 1), (y, 2), (z, 2)];
+        let e = [entry(None, &mentions)];
         let g = CoMentionGraph::build(&e, Scope::Bullet, kind_of);
         let all = g.prune(&Prune::default());
         assert_eq!(pairs(&g, &all), [(0, 1), (0, 2), (0, 3), (1, 2), (2, 3)]);

@@ -378,14 +378,14 @@ impl Workspace {
             || {
                 timed(|| {
                     // Without the graph, no entry is fed to it: an empty graph.
-                    let facts: Vec<EntryFacts> = match opts.graph {
+                    let facts: Vec<EntryFacts<Mention>> = match opts.graph {
                         false => Vec::new(),
                         true => entries
                             .iter()
                             .zip(&mentions)
                             .map(|(e, ms)| EntryFacts {
                                 date: e.date,
-                                mentions: ms.iter().map(|m| (m.entity, m.group)).collect(),
+                                mentions: ms,
                             })
                             .collect(),
                     };
