@@ -357,8 +357,9 @@ fn decode(
                 return None;
             }
             let entity = EntityId(entity);
-            let alias = r.usize()?;
-            let (line, col, start, end) = (r.usize()?, r.usize()?, r.usize()?, r.usize()?);
+            let mut small = || u32::try_from(r.varint()?).ok();
+            let alias = small()?;
+            let (line, col, start, end) = (small()?, small()?, small()?, small()?);
             let group = u32::try_from(r.varint()?).ok()?;
             let flags = r.u8()?;
             let rule = match flags & 3 {
@@ -367,11 +368,11 @@ fn decode(
                 2 => Rule::Cjk,
                 _ => return None,
             };
-            let ok = alias < dict.get(entity).aliases.len()
+            let ok = (alias as usize) < dict.get(entity).aliases.len()
                 && line >= 1
                 && col >= 1
                 && start <= end
-                && text.get(start..end).is_some()
+                && text.get(start as usize..end as usize).is_some()
                 && flags >> 3 == 0;
             if !ok {
                 return None;

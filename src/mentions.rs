@@ -11,21 +11,30 @@ pub struct Mention {
     /// The entity.
     pub entity: EntityId,
     /// Index of the alias in the entity's alias list.
-    pub alias: usize,
+    pub alias: u32,
     /// 1-based line in the file.
-    pub line: usize,
+    pub line: u32,
     /// 1-based column of `start` in its line, in characters.
-    pub col: usize,
+    pub col: u32,
     /// Byte range in the file's text, as written (full-width letters, bold markers and all).
-    pub start: usize,
+    /// Offsets are u32 like a line's (files over 4 GiB are not read): a 100 MB corpus has a
+    /// million mentions, kept for the whole run, 56 bytes each with usize fields, 32 now.
+    pub start: u32,
     /// End of the byte range.
-    pub end: usize,
+    pub end: u32,
     /// The top-level block of the entry the line belongs to (0 = header).
     pub group: u32,
     /// The matching rule that accepted it.
     pub rule: Rule,
     /// Matched through a weak alias, confirmed by the entry.
     pub weak: bool,
+}
+
+impl Mention {
+    /// Its byte range in the file's text.
+    pub fn span(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 /// Finds the mentions of one entry. Weak aliases are kept only when the same entry has a
@@ -58,11 +67,13 @@ pub fn entry_mentions(
             at = h.start;
             out.push(Mention {
                 entity: h.entity,
-                alias: h.alias,
-                line: line.number(),
-                col,
-                start: span.start + h.start,
-                end: span.start + h.end,
+                // In range: the line's own number and offsets are u32 (see Line), and an
+                // entity's alias index or a column is smaller than its file.
+                alias: h.alias as u32,
+                line: line.number() as u32,
+                col: col as u32,
+                start: (span.start + h.start) as u32,
+                end: (span.start + h.end) as u32,
                 group: line.group,
                 rule: h.rule,
                 weak: h.weak,

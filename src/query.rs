@@ -216,10 +216,12 @@ fn hit_lines(ws: &Workspace, entry: usize, matched: &[EntityId]) -> Vec<HitLine>
         .filter_map(|line| {
             let marks: Vec<Mark> = ms
                 .iter()
-                .filter(|m| m.line == line.number() && matched.binary_search(&m.entity).is_ok())
+                .filter(|m| {
+                    m.line as usize == line.number() && matched.binary_search(&m.entity).is_ok()
+                })
                 .map(|m| Mark {
                     entity: m.entity,
-                    span: m.start..m.end,
+                    span: m.span(),
                 })
                 .collect();
             (!marks.is_empty()).then(|| HitLine {

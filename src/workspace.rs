@@ -449,7 +449,7 @@ impl Workspace {
     /// The text of a mention as written in the note.
     pub fn mention_text(&self, entry: usize, m: &Mention) -> &str {
         let f = self.file_of(&self.entries[entry]);
-        &f.text[m.start..m.end]
+        &f.text[m.span()]
     }
 
     /// Distinct entities an entry mentions, sorted.

@@ -247,9 +247,9 @@ fn write_doc(ws: &Workspace, sel: &Selection, out: &mut impl Write) -> io::Resul
             out.write_all(b",\"col\":")?;
             write_uint(out, m.col as u64)?;
             out.write_all(b",\"text\":")?;
-            serde_json::to_writer(&mut *out, &file.text[m.start..m.end])?;
+            serde_json::to_writer(&mut *out, &file.text[m.span()])?;
             out.write_all(b",\"alias\":")?;
-            serde_json::to_writer(&mut *out, &e.aliases[m.alias].text)?;
+            serde_json::to_writer(&mut *out, &e.aliases[m.alias as usize].text)?;
             // Rule names are fixed ASCII words: nothing to escape.
             let rule = if m.weak {
                 "weak-confirmed"
