@@ -101,6 +101,17 @@ fn dictionary_hit(summary: &Value) -> bool {
 }
 
 /// What `notes NAME` prints without any cache: the right answer.
+/// Runs a command with the cache and with `--no-cache`: it succeeds, and both print the same.
+fn assert_same_as_uncached(dir: &TempDir, args: &[&str]) {
+    let cached = run(dir, args);
+    let mut uncached_args = args.to_vec();
+    uncached_args.push("--no-cache");
+    let uncached = run(dir, &uncached_args);
+    assert_eq!(cached.code, 0, "{args:?}: {}", cached.stderr);
+    assert_eq!(cached.stdout, uncached.stdout, "{args:?}");
+    assert_eq!(cached.stderr, uncached.stderr, "{args:?}");
+}
+
 fn uncached_notes(dir: &TempDir, name: &str) -> String {
     let r = run(dir, &["notes", name, "--no-cache"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -134,13 +145,7 @@ fn a_warm_run_hits_every_file_and_answers_byte_for_byte_the_same() {
         &["related", "OpenAI"],
         &["explain", "OpenAI", "Google"],
     ] {
-        let cached = run(&dir, args);
-        let mut uncached_args = args.to_vec();
-        uncached_args.push("--no-cache");
-        let uncached = run(&dir, &uncached_args);
-        assert_eq!(cached.code, 0, "{args:?}: {}", cached.stderr);
-        assert_eq!(cached.stdout, uncached.stdout, "{args:?}");
-        assert_eq!(cached.stderr, uncached.stderr, "{args:?}");
+        assert_same_as_uncached(&dir, args);
     }
 }
 
@@ -383,12 +388,7 @@ fn a_warm_run_takes_the_dictionary_from_the_cache_and_answers_the_same() {
     );
     // Names resolve through the cached claims as through parsed ones.
     for args in [&["entity", "谷歌"][..], &["notes", "openai", "--json"]] {
-        let cached = run(&dir, args);
-        let mut uncached_args = args.to_vec();
-        uncached_args.push("--no-cache");
-        let uncached = run(&dir, &uncached_args);
-        assert_eq!(cached.code, 0, "{args:?}: {}", cached.stderr);
-        assert_eq!(cached.stdout, uncached.stdout, "{args:?}");
+        assert_same_as_uncached(&dir, args);
     }
 }
 
